@@ -1,0 +1,78 @@
+"""ember: PyTorch's define-by-run autograd, in Python on NumPy.
+
+Write ``import ember as torch`` and use the PyTorch API:
+
+>>> import ember as torch
+>>> x = torch.ones(2, 2, requires_grad=True)
+>>> out = (3 * (x + 2) ** 2).mean()
+>>> out.backward()
+>>> x.grad
+tensor([[4.5000, 4.5000],
+        [4.5000, 4.5000]])
+"""
+
+from __future__ import annotations
+
+import warnings as _warnings
+
+# NumPy warns on 0/0, log(0), overflow...; PyTorch does not. Silence those warnings only
+# where ember's own code calls NumPy (a filter costs nothing until a warning fires).
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember(\.|$)")
+
+from . import _dtype, _tensor
+from ._device import device, get_default_device, set_default_device
+from ._dtype import (
+    bool, can_cast, complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8, int16,
+    int32, int64, promote_types, result_type, set_default_dtype, uint8,
+)
+from ._printing import get_printoptions, printoptions, set_printoptions
+from ._tensor import Size, Tensor
+
+# The ops need Tensor; Tensor's methods need the ops: bind them once both exist.
+from . import ops  # noqa: E402, I001
+_tensor._bind_methods()
+
+from . import autograd, backends, cuda, nn  # noqa: E402
+from ._creation import (  # noqa: E402
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, Generator, HalfTensor, IntTensor,
+    LongTensor, ShortTensor, arange, as_tensor, asarray, default_generator, empty, empty_like, eye,
+    from_numpy, full, full_like, get_rng_state, initial_seed, is_tensor, linspace, logspace, manual_seed,
+    normal, numel, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+    seed, set_rng_state, tensor, zeros, zeros_like,
+)
+from .autograd.grad_mode import (  # noqa: E402
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+)
+from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer  # noqa: E402
+from .ops.pointwise import (  # noqa: E402
+    abs, add, ceil, cos, div, divide, eq, equal, exp, expm1, floor, floor_divide, ge, greater,
+    greater_equal, gt, isfinite, isinf, isnan, le, less, less_equal, log, log1p, logical_and, logical_not,
+    logical_or, logical_xor, lt, mul, multiply, ne, neg, negative, not_equal, pow, reciprocal, relu,
+    remainder, rsqrt, rsub, sigmoid, sign, sin, sqrt, square, sub, subtract, tanh, true_divide, trunc,
+    where,
+)
+from .ops.reduction import (  # noqa: E402
+    all, amax, amin, any, argmax, argmin, max, mean, min, norm, return_types, sum,
+)
+from .ops.shape import (  # noqa: E402
+    broadcast_to, cat, clone, concat, concatenate, flatten, nonzero, permute, reshape, select, squeeze,
+    stack, swapaxes, swapdims, t, transpose, unbind, unsqueeze,
+)
+
+float = float32  # noqa: A001 - torch.float
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001 - torch.int
+short = int16
+cfloat = complex64
+cdouble = complex128
+strided = "ember.strided"
+
+__version__ = "0.1.0"
+
+
+def typename(obj: object) -> str:
+    if isinstance(obj, Tensor):
+        return obj.type()
+    return type(obj).__name__

@@ -1,0 +1,257 @@
+"""The autograd graph: Node (what ``grad_fn`` is), AccumulateGrad and saved tensors.
+
+A Node is made by an op when it records: it holds ``next_functions`` (one edge per
+differentiable input: the input's Node and which of its outputs the input was), the
+values its derivative formulas need, and hooks. It never holds its own output Tensor:
+an output it saves is kept as (array, version counter, version) and re-wrapped on use,
+so the graph has no reference cycles and is freed by reference counting alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+
+__all__ = ["Node", "AccumulateGrad", "RemovableHandle"]
+
+#: Creation order of Nodes; the engine runs later Nodes first among the ready ones.
+_sequence = itertools.count()
+next_sequence_nr = _sequence.__next__
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the graph "
+    "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+    "you need to backward through the graph a second time or if you need to access saved "
+    "tensors after calling backward."
+)
+
+
+class RemovableHandle:
+    """Returned by ``register_*hook``; ``remove()`` unregisters the hook."""
+
+    __slots__ = ("_hooks_ref", "id")
+    _next_id = itertools.count()
+
+    def __init__(self, hooks: dict) -> None:
+        self._hooks_ref = weakref.ref(hooks) if hasattr(hooks, "__weakref__") else (lambda: hooks)
+        self.id = next(RemovableHandle._next_id)
+
+    def remove(self) -> None:
+        hooks = self._hooks_ref()
+        if hooks is not None and self.id in hooks:
+            del hooks[self.id]
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+class _HookDict(OrderedDict):
+    """An ordered dict of hooks that a handle can refer to weakly."""
+
+
+class SavedOutput:
+    """An op's own output, saved without a reference to the output Tensor (no cycle)."""
+
+    __slots__ = ("data", "vc", "version", "out_nr")
+
+    def __init__(self, tensor: Tensor, out_nr: int = 0) -> None:
+        self.data = tensor._data
+        self.vc = tensor._vc
+        self.version = tensor._vc[0]
+        self.out_nr = out_nr
+
+
+class Node:
+    """A recorded operation: the ``grad_fn`` of the tensors it produced.
+
+    Subclasses made by ``ops`` set ``_formulas`` (one derivative per input) and
+    ``_saved_names``. ``apply`` maps the gradients of the outputs to the gradients of
+    the inputs, one per entry of ``next_functions`` (None where no gradient flows).
+    """
+
+    __slots__ = (
+        "next_functions", "_meta", "_seq", "_saved", "_versions", "_hooks", "_pre_hooks",
+        "_metadata", "_trace", "_thooks", "__weakref__",
+    )
+    _formulas: tuple[Callable[..., Any], ...] = ()
+    _saved_names: tuple[str, ...] = ()
+    #: Number of outputs; the engine sizes the gradient buffer of the Node from it.
+    n_outputs = 1
+
+    def __init__(self) -> None:
+        self.next_functions: tuple[tuple[Node | None, int], ...] = ()
+        self._meta: tuple = ()
+        self._seq = next_sequence_nr()
+        self._saved: tuple | None = ()
+        self._versions: tuple | None = None
+        self._hooks: _HookDict | None = None
+        self._pre_hooks: _HookDict | None = None
+        self._metadata: dict | None = None
+        self._trace: Any = None
+        self._thooks: dict[tuple[int, int], _HookDict] | None = None
+
+    # -- the part users see -------------------------------------------------------
+    def name(self) -> str:
+        """The Node's class name, e.g. ``'MulBackward0'``."""
+        return type(self).__name__
+
+    @property
+    def metadata(self) -> dict:
+        """A dict for the user's own annotations of this Node."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
+        """Run ``fn(grad_inputs, grad_outputs)`` after this Node; a tuple it returns replaces grad_inputs."""
+        if self._hooks is None:
+            self._hooks = _HookDict()
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = fn
+        return handle
+
+    def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
+        """Run ``fn(grad_outputs)`` before this Node; a tuple it returns replaces grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = _HookDict()
+        handle = RemovableHandle(self._pre_hooks)
+        self._pre_hooks[handle.id] = fn
+        return handle
+
+    def tensor_hooks(self, slot: int, retain: bool = False) -> _HookDict:
+        """The hooks of this Node's output ``slot`` (registered through ``Tensor.register_hook``).
+
+        ``retain_grad`` hooks live apart and run after the others, as in PyTorch.
+        """
+        if self._thooks is None:
+            self._thooks = {}
+        key = (int(retain), slot)
+        hooks = self._thooks.get(key)
+        if hooks is None:
+            hooks = self._thooks[key] = _HookDict()
+        return hooks
+
+    def _tensor_pre_hooks(self) -> list[tuple[int, _HookDict]] | None:
+        if not self._thooks:
+            return None
+        return [(slot, hooks) for (_, slot), hooks in sorted(self._thooks.items(), key=lambda kv: kv[0])]
+
+    def __call__(self, *grads: Any) -> Any:
+        out = self.apply(list(grads))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def __getattr__(self, name: str) -> Any:
+        # ``_saved_<name>`` reads a saved value, as PyTorch exposes them.
+        if name.startswith("_saved_"):
+            names = type(self)._saved_names
+            key = name[7:]
+            if key in names:
+                return self.saved_values()[names.index(key)]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    # -- saved values ---------------------------------------------------------------
+    def save(self, values: tuple, versions: tuple | None) -> None:
+        self._saved = values
+        self._versions = versions
+
+    def saved_values(self) -> tuple:
+        """The saved values, Tensors re-wrapped and checked against in-place changes."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        versions = self._versions
+        if versions is None:
+            return saved
+        from .._tensor import Tensor
+
+        out = list(saved)
+        for i, version in enumerate(versions):
+            if version is None:
+                continue
+            value = saved[i]
+            if type(value) is SavedOutput:
+                if value.vc[0] != value.version:
+                    _raise_modified(value.data, value.vc[0], value.version, self, value.out_nr)
+                out[i] = Tensor._make(value.data, self, value.out_nr, value.vc)
+            elif value._vc[0] != version:
+                _raise_modified(value._data, value._vc[0], version, value._grad_fn, value._out_nr)
+        return tuple(out)
+
+    def release_variables(self) -> None:
+        """Free the saved values; a later backward through this Node then raises."""
+        if self._versions is not None or self._saved:
+            self._saved = None
+
+    def apply(self, grads: list) -> tuple:
+        """Gradients of the inputs from those of the outputs (``grads``, one per output)."""
+        saved = self.saved_values()
+        grad = grads[0] if self.n_outputs == 1 else tuple(grads)
+        result = []
+        for (node, _), formula in zip(self.next_functions, self._formulas):
+            result.append(None if node is None else formula(grad, *saved))
+        return tuple(result)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+def _legacy_type_name(data: Any) -> str:
+    names = {
+        "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+        "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+        "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+        "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor",
+    }
+    return "ember." + names.get(str(data.dtype), "Tensor")
+
+
+def _raise_modified(data: Any, now: int, expected: int, node: Node | None, out_nr: int) -> None:
+    shape = ", ".join(str(s) for s in data.shape)
+    which = f", which is output {out_nr} of {node.name()}," if node is not None else ""
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{_legacy_type_name(data)} [{shape}]]{which} is at version {now}; "
+        f"expected version {expected} instead. Hint: enable anomaly detection to find the "
+        "operation that failed to compute its gradient, with "
+        "ember.autograd.set_detect_anomaly(True)."
+    )
+
+
+class AccumulateGrad(Node):
+    """The Node of a leaf that requires grad: adds the incoming gradient into ``.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        super().__init__()
+        # Runs as soon as it is ready, as in PyTorch (the largest sequence number).
+        self._seq = 1 << 62
+        self.variable = variable
+
+    def _tensor_pre_hooks(self) -> list[tuple[int, _HookDict]] | None:
+        extra = self.variable._extra
+        if extra is None or not extra.get("hooks"):
+            return None
+        return [(0, extra["hooks"])]
+
+    def apply(self, grads: list) -> tuple:
+        from ..ops._accumulate import accumulate_into_leaf
+
+        accumulate_into_leaf(self.variable, grads[0])
+        return ()
+
+
+class GraphRoot(Node):
+    """Stands for the roots of a backward call (never visible to users)."""
+
+    __slots__ = ()

@@ -1,0 +1,11 @@
+"""Every differentiable operation: forward on arrays, derivative in ember ops.
+
+One module per family; each declares its Nodes with ``_op.derivative`` and lists the
+functions PyTorch also offers as Tensor methods in ``TENSOR_METHODS``.
+"""
+
+from . import linalg, pointwise, reduction, shape
+
+METHOD_TABLES = (
+    pointwise.TENSOR_METHODS, reduction.TENSOR_METHODS, shape.TENSOR_METHODS, linalg.TENSOR_METHODS,
+)

@@ -1,0 +1,217 @@
+"""How an op is declared and recorded.
+
+An op module declares each differentiable op once:
+
+* its Node class, from ``derivative(name, saved_names, *formulas)``, one formula per
+  differentiable input, each ``formula(grad, *saved) -> Tensor`` written with ember
+  ops (so every gradient is itself differentiable);
+* a forward function that computes on arrays and, only when grad mode is on and an
+  input requires grad, calls ``record`` to make the Node and save what the formulas
+  need (``OUTPUT`` stands for the op's own result).
+
+Broadcasting is undone by the engine, not by the formulas: a formula may return a
+gradient of the broadcast shape, and the engine sums it back to the input's shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..autograd import anomaly_mode
+from ..autograd.grad_mode import _state as grad_state
+from ..autograd.graph import Node, SavedOutput, next_sequence_nr
+from ._accumulate import grad_accumulator
+
+__all__ = ["derivative", "record", "wrap", "OUTPUT", "binary_operands", "as_float", "grad_state"]
+
+#: In a ``saved`` tuple: save the op's own output (kept without a reference cycle).
+OUTPUT = object()
+_NO_EDGE = (None, 0)
+_new = object.__new__
+_ndarray = np.ndarray
+_asarray = np.asarray
+
+
+def backward_name(op: str, overload: int = 0) -> str:
+    """PyTorch's Node class name for an op: ``binary_cross_entropy_with_logits`` -> ``BinaryCrossEntropyWithLogitsBackward0``."""
+    return "".join(part[:1].upper() + part[1:] for part in op.split("_") if part) + f"Backward{overload}"
+
+
+def derivative(op: str, saved: tuple[str, ...], *formulas: Callable[..., Any], overload: int = 0,
+               n_outputs: int = 1) -> type[Node]:
+    """Declare the Node class of ``op``: the names of what it saves and one formula per input."""
+    name = backward_name(op, overload)
+    return type(name, (Node,), {
+        "__slots__": (), "_formulas": formulas, "_saved_names": saved, "n_outputs": n_outputs,
+        "__module__": "ember.autograd.generated", "__qualname__": name,
+    })
+
+
+def wrap(data: Any) -> Tensor:
+    """A result without history (the path taken when nothing records)."""
+    if type(data) is not _ndarray:
+        data = _asarray(data)
+    return Tensor._make(data, None)
+
+
+def new_node(cls: type[Node], inputs: tuple) -> Node:
+    """A Node of ``cls`` with one edge per input (``(None, 0)`` where no gradient flows)."""
+    node = _new(cls)
+    edges = []
+    meta = []
+    for t in inputs:
+        if isinstance(t, Tensor) and t._rg:
+            fn = t._grad_fn
+            edges.append((fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0))
+            d = t._data
+            meta.append((d.shape, d.dtype))
+        else:
+            edges.append(_NO_EDGE)
+            meta.append(None)
+    node.next_functions = tuple(edges)
+    node._meta = tuple(meta)
+    node._seq = next_sequence_nr()
+    node._saved = ()
+    node._versions = None
+    node._hooks = None
+    node._pre_hooks = None
+    node._metadata = None
+    node._thooks = None
+    node._trace = anomaly_mode.record_trace() if anomaly_mode._state.enabled else None
+    return node
+
+
+def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
+    """Store what the formulas need; Tensors are checked against in-place changes on use."""
+    values = []
+    versions = []
+    has_tensor = False
+    for v in saved:
+        if v is OUTPUT:
+            values.append(SavedOutput(outputs[0]))
+            versions.append(0)
+            has_tensor = True
+        elif isinstance(v, Tensor):
+            values.append(v)
+            versions.append(v._vc[0])
+            has_tensor = True
+        else:
+            values.append(v)
+            versions.append(None)
+    node._saved = tuple(values)
+    node._versions = tuple(versions) if has_tensor else None
+
+
+def record(cls: type[Node], data: Any, inputs: tuple, saved: tuple = ()) -> Tensor:
+    """Make the Node of a single-output op and its result tensor."""
+    if type(data) is not _ndarray:
+        data = _asarray(data)
+    node = new_node(cls, inputs)
+    out = Tensor._make(data, node)
+    if saved:
+        save(node, saved, (out,))
+    return out
+
+
+def record_multi(cls: type[Node], datas: tuple, inputs: tuple, saved: tuple = ()) -> tuple[Tensor, ...]:
+    """Make the Node of an op with several outputs; output ``i`` has ``output_nr`` i."""
+    node = new_node(cls, inputs)
+    outs = tuple(Tensor._make(_asarray(d), node, i) for i, d in enumerate(datas))
+    if saved:
+        save(node, saved, outs)
+    return outs
+
+
+def requires_grad(*xs: Any) -> bool:
+    """True when grad mode is on and some input requires grad (the test before ``record``)."""
+    if not grad_state.enabled:
+        return False
+    for x in xs:
+        if isinstance(x, Tensor) and x._rg:
+            return True
+    return False
+
+
+# -- operands and type promotion -----------------------------------------------------
+_RANK = {d.np: d._rank for d in D.ALL}
+_SCALAR_RANK = {bool: 0, int: 1, float: 2, complex: 3}
+
+
+def scalar_rank(value: Any) -> int:
+    rank = _SCALAR_RANK.get(type(value))
+    if rank is None:
+        if isinstance(value, (np.generic,)):
+            return _RANK[value.dtype]
+        raise TypeError(f"unsupported operand type {type(value).__name__}; expected a Tensor or a number")
+    return rank
+
+
+def _promote_arrays(x: np.ndarray, y: np.ndarray) -> np.dtype:
+    """torch's result dtype for two tensors (0-d tensors rank below dimensioned ones)."""
+    dx, dy = D.FROM_NP[x.dtype], D.FROM_NP[y.dtype]
+    if (x.ndim == 0) == (y.ndim == 0):
+        return D.promote_types(dx, dy).np
+    dim, zero = (dx, dy) if x.ndim else (dy, dx)
+    return D.result_type_of(dim, zero, None).np
+
+
+def scalar_dtype_with(x: np.ndarray, value: Any) -> np.dtype:
+    """torch's result dtype for a tensor with a Python scalar."""
+    if scalar_rank(value) <= _RANK[x.dtype]:
+        return x.dtype
+    t = D.FROM_NP[x.dtype]
+    w = D.scalar_dtype(value) if not isinstance(value, np.generic) else D.FROM_NP[value.dtype]
+    if x.ndim:
+        return D.result_type_of(t, None, w).np
+    return D.result_type_of(None, t, w).np
+
+
+def binary_operands(a: Any, b: Any) -> tuple[Any, Any]:
+    """The arrays (or Python scalars) to compute ``a op b`` with, in torch's result dtype.
+
+    A Python scalar stays a Python scalar when the tensor's dtype already holds its
+    category: NumPy 2 then keeps the tensor's dtype, as torch does.
+    """
+    if isinstance(a, Tensor):
+        x = a._data
+        if isinstance(b, Tensor):
+            y = b._data
+            if x.dtype == y.dtype:
+                return x, y
+            dt = _promote_arrays(x, y)
+            return x.astype(dt, copy=False), y.astype(dt, copy=False)
+        dt = scalar_dtype_with(x, b)
+        if dt == x.dtype:
+            return x, _fit_scalar(b, dt)
+        return x.astype(dt, copy=False), _fit_scalar(b, dt)
+    y = b._data
+    dt = scalar_dtype_with(y, a)
+    if dt == y.dtype:
+        return _fit_scalar(a, dt), y
+    return _fit_scalar(a, dt), y.astype(dt, copy=False)
+
+
+def _fit_scalar(value: Any, dt: np.dtype) -> Any:
+    """A Python scalar as NumPy should see it; out-of-range integers wrap, as in torch."""
+    if dt.kind in "iu" and type(value) is int:
+        info = np.iinfo(dt)
+        if not info.min <= value <= info.max:
+            return np.array(value).astype(dt)
+    return value
+
+
+def as_float(t: Tensor) -> np.ndarray:
+    """The tensor's array, cast to the default float dtype when it is integral or bool."""
+    x = t._data
+    if x.dtype.kind in "fc":
+        return x
+    return x.astype(D.get_default_dtype().np)
+
+
+def float_result_dtype(x: np.ndarray) -> np.dtype:
+    return x.dtype if x.dtype.kind in "fc" else D.get_default_dtype().np

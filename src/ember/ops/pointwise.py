@@ -1,0 +1,649 @@
+"""Elementwise ops: forward on arrays, derivatives in ember ops.
+
+The tables below are the derivative rows (PyTorch's derivatives.yaml is the model):
+``grad`` is the incoming gradient, ``result`` the forward output, inputs keep their
+forward names (``self``, ``other``). Subgradient choices are commented where made.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ._op import (
+    OUTPUT, binary_operands, derivative, grad_state, record, requires_grad, wrap,
+)
+
+
+
+def _check_tensor(name: str, x: Any) -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+
+
+# ---------------------------------------------------------------------------------------
+# Unary ops. One row each: name, forward on arrays, what is saved, d/dself.
+# Integer and bool inputs are computed in the default float dtype, as torch does.
+# ---------------------------------------------------------------------------------------
+def _pos_mask(x: Tensor) -> Tensor:
+    return gt(x, 0)
+
+
+_UNARY: list[tuple[str, Callable[..., Any], tuple[str, ...], Callable[..., Tensor]]] = [
+    ("neg", np.negative, (), lambda grad: neg(grad)),
+    ("exp", np.exp, ("result",), lambda grad, result: grad * result),
+    ("log", np.log, ("self",), lambda grad, self: grad / self),
+    ("tanh", np.tanh, ("result",), lambda grad, result: grad * (1 - result * result)),
+    ("sigmoid", lambda x: _sigmoid(x), ("result",), lambda grad, result: grad * (result * (1 - result))),
+    # relu'(0) = 0, as PyTorch's threshold_backward chooses.
+    ("relu", lambda x: np.maximum(x, 0), ("result",), lambda grad, result: where(_pos_mask(result), grad, 0)),
+    # |x|'(0) = sign(0) = 0.
+    ("abs", np.abs, ("self",), lambda grad, self: grad * sign(self)),
+    ("sqrt", np.sqrt, ("result",), lambda grad, result: grad / (2 * result)),
+    ("rsqrt", lambda x: 1 / np.sqrt(x), ("result",), lambda grad, result: -0.5 * grad * result * result * result),
+    ("reciprocal", np.reciprocal, ("result",), lambda grad, result: -grad * (result * result)),
+    ("sin", np.sin, ("self",), lambda grad, self: grad * cos(self)),
+    ("cos", np.cos, ("self",), lambda grad, self: -grad * sin(self)),
+    ("log1p", np.log1p, ("self",), lambda grad, self: grad / (self + 1)),
+    ("expm1", np.expm1, ("result",), lambda grad, result: grad * (result + 1)),
+    ("square", np.square, ("self",), lambda grad, self: 2 * grad * self),
+]
+
+# Unary ops with no gradient path (piecewise constant or integer-valued results).
+_ZERO_GRAD = [
+    ("sign", np.sign),
+    ("floor", np.floor),
+    ("ceil", np.ceil),
+    ("trunc", np.trunc),
+]
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # Stable for large |x|: exp only of non-positive numbers.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def _make_unary(name: str, fn: Callable[..., Any], saved: tuple[str, ...], formula: Callable[..., Tensor],
+                float_only: bool = True) -> Callable[[Tensor], Tensor]:
+    cls = derivative(name, saved, formula)
+    save_output = saved == ("result",)
+    save_input = saved == ("self",)
+    default = D.get_default_dtype
+
+    def op(input: Tensor) -> Tensor:
+        _check_tensor(name, input)
+        x = input._data
+        if float_only and x.dtype.kind not in "fc":
+            x = x.astype(default().np)
+        data = fn(x)
+        if input._rg and grad_state.enabled:
+            return record(cls, data, (input,), (OUTPUT,) if save_output else (input,) if save_input else ())
+        return wrap(data)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name}, as torch.{name}; its Node is {cls.__name__}."
+    return op
+
+
+def _make_piecewise(name: str, fn: Callable[..., Any]) -> Callable[[Tensor], Tensor]:
+    # The derivative is 0 almost everywhere; torch records a Node that returns zeros.
+    cls = derivative(name, (), lambda grad: grad * 0)
+
+    def op(input: Tensor) -> Tensor:
+        _check_tensor(name, input)
+        data = fn(input._data)
+        if name == "sign" and input._data.dtype == np.bool_:
+            data = input._data.copy()
+        if input._rg and grad_state.enabled:
+            return record(cls, data, (input,))
+        return wrap(data)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name}, as torch.{name}; its gradient is zero."
+    return op
+
+
+_g = globals()
+for _row in _UNARY:
+    _g[_row[0]] = _make_unary(*_row)
+for _name, _fn in _ZERO_GRAD:
+    _g[_name] = _make_piecewise(_name, _fn)
+
+neg: Callable[[Tensor], Tensor]
+exp: Callable[[Tensor], Tensor]
+log: Callable[[Tensor], Tensor]
+tanh: Callable[[Tensor], Tensor]
+sigmoid: Callable[[Tensor], Tensor]
+relu: Callable[[Tensor], Tensor]
+abs: Callable[[Tensor], Tensor]  # noqa: A001 - torch.abs
+sqrt: Callable[[Tensor], Tensor]
+rsqrt: Callable[[Tensor], Tensor]
+reciprocal: Callable[[Tensor], Tensor]
+sin: Callable[[Tensor], Tensor]
+cos: Callable[[Tensor], Tensor]
+log1p: Callable[[Tensor], Tensor]
+expm1: Callable[[Tensor], Tensor]
+square: Callable[[Tensor], Tensor]
+sign: Callable[[Tensor], Tensor]
+floor: Callable[[Tensor], Tensor]
+ceil: Callable[[Tensor], Tensor]
+trunc: Callable[[Tensor], Tensor]
+
+
+# ---------------------------------------------------------------------------------------
+# Binary ops: d/dself, d/dother. The engine sums broadcast gradients back.
+# ---------------------------------------------------------------------------------------
+def _scaled(grad: Tensor, alpha: Any) -> Tensor:
+    return grad if alpha == 1 else grad * alpha
+
+
+AddBackward0 = derivative("add", ("alpha",),
+                          lambda grad, alpha: grad,
+                          lambda grad, alpha: _scaled(grad, alpha))
+SubBackward0 = derivative("sub", ("alpha",),
+                          lambda grad, alpha: grad,
+                          lambda grad, alpha: _scaled(-grad, alpha))
+RsubBackward0 = derivative("rsub", ("alpha",),                      # other - alpha * self
+                           lambda grad, alpha: _scaled(-grad, alpha),
+                           lambda grad, alpha: grad)
+RsubBackward1 = derivative("rsub", ("alpha",),
+                           lambda grad, alpha: _scaled(-grad, alpha), overload=1)
+MulBackward0 = derivative("mul", ("self", "other"),
+                          lambda grad, self, other: grad * other,
+                          lambda grad, self, other: grad * self)
+DivBackward0 = derivative("div", ("self", "other"),
+                          lambda grad, self, other: grad / other,
+                          lambda grad, self, other: -grad * ((self / other) / other))
+# x ** e with a scalar e. d/dx at e == 0 is 0 (also where x == 0).
+PowBackward0 = derivative("pow", ("self", "exponent"),
+                          lambda grad, self, exponent: _pow_grad_base(grad, self, exponent))
+# x ** y with tensors. d/dy at x == 0, y >= 0 is taken as 0 (log 0 would give nan).
+PowBackward1 = derivative("pow", ("self", "exponent", "result"),
+                          lambda grad, self, exponent, result: _pow_grad_base(grad, self, exponent),
+                          lambda grad, self, exponent, result: _pow_grad_exponent(grad, self, exponent, result),
+                          overload=1)
+# c ** y with a scalar base c.
+PowBackward2 = derivative("pow", ("self", "exponent", "result"),
+                          lambda grad, self, exponent, result: None,
+                          lambda grad, self, exponent, result: _pow_grad_exponent(grad, self, exponent, result),
+                          overload=2)
+# remainder(a, b) = a - b * floor(a / b)
+RemainderBackward0 = derivative("remainder", ("self", "other"),
+                                lambda grad, self, other: grad,
+                                lambda grad, self, other: -grad * floor(div(self, other)))
+# where picks a branch; the unpicked branch gets zero.
+WhereBackward0 = derivative("where", ("condition",),
+                            lambda grad, condition: None,
+                            lambda grad, condition: where(condition, grad, 0),
+                            lambda grad, condition: where(condition, 0, grad))
+
+
+def _pow_grad_base(grad: Tensor, self: Tensor, exponent: Any) -> Tensor:
+    if isinstance(exponent, Tensor):
+        return grad * exponent * pow(self, exponent - 1)
+    if exponent == 0:
+        return grad * 0
+    return grad * exponent * pow(self, exponent - 1)
+
+
+def _pow_grad_exponent(grad: Tensor, self: Any, exponent: Tensor, result: Tensor) -> Tensor:
+    if isinstance(self, Tensor):
+        zero_base = logical_and(eq(self, 0), ge(exponent, 0))
+        return where(zero_base, 0, grad * (result * log(self)))
+    if self == 0:
+        return where(ge(exponent, 0), 0, grad * (result * math.log(self) if self > 0 else result * math.nan))
+    return grad * (result * math.log(self)) if self > 0 else grad * (result * math.nan)
+
+
+def _binary_check(name: str, a: Any, b: Any) -> None:
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
+    """input + alpha * other, with broadcasting and torch's type promotion."""
+    _binary_check("add", input, other)
+    if out is not None:
+        return _out(out, add(input, other, alpha=alpha))
+    a, b = binary_operands(input, other)
+    data = a + b if alpha == 1 else a + alpha * b
+    if requires_grad(input, other):
+        return record(AddBackward0, data, (input, other), (alpha,))
+    return wrap(data)
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
+    """input - alpha * other."""
+    _binary_check("sub", input, other)
+    if out is not None:
+        return _out(out, sub(input, other, alpha=alpha))
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    a, b = binary_operands(input, other)
+    data = a - b if alpha == 1 else a - alpha * b
+    if requires_grad(input, other):
+        return record(SubBackward0, data, (input, other), (alpha,))
+    return wrap(data)
+
+
+subtract = sub
+
+
+def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """other - alpha * input (what ``2 - x`` computes)."""
+    a, b = binary_operands(input, other)
+    data = b - a if alpha == 1 else b - alpha * a
+    if requires_grad(input, other):
+        cls = RsubBackward0 if isinstance(other, Tensor) else RsubBackward1
+        return record(cls, data, (input, other) if cls is RsubBackward0 else (input,), (alpha,))
+    return wrap(data)
+
+
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """input * other."""
+    _binary_check("mul", input, other)
+    if out is not None:
+        return _out(out, mul(input, other))
+    a, b = binary_operands(input, other)
+    data = a * b
+    if requires_grad(input, other):
+        return record(MulBackward0, data, (input, other), (input, other))
+    return wrap(data)
+
+
+multiply = mul
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None) -> Tensor:
+    """input / other: true division (ints give floats), or 'trunc' / 'floor' rounding."""
+    _binary_check("div", input, other)
+    if out is not None:
+        return _out(out, div(input, other, rounding_mode=rounding_mode))
+    a, b = binary_operands(input, other)
+    if rounding_mode is not None:
+        return _rounding_div(input, other, a, b, rounding_mode)
+    if _arr_dtype(a).kind not in "fc" and _arr_dtype(b).kind not in "fc":
+        # True division of integers gives the default float dtype, as in torch.
+        default = D.get_default_dtype().np
+        a = a.astype(default) if isinstance(a, np.ndarray) else a
+        b = b.astype(default) if isinstance(b, np.ndarray) else b
+    data = a / b
+    if requires_grad(input, other):
+        return record(DivBackward0, data, (input, other), (input, other))
+    return wrap(data)
+
+
+true_divide = divide = div
+
+
+def _arr_dtype(x: Any) -> np.dtype:
+    return x.dtype if isinstance(x, np.ndarray) else np.result_type(x)
+
+
+def _rounding_div(input: Any, other: Any, a: Any, b: Any, mode: str) -> Tensor:
+    if mode not in ("trunc", "floor"):
+        raise RuntimeError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'"
+        )
+    integral = isinstance(a, np.ndarray) and a.dtype.kind in "iub" or isinstance(b, np.ndarray) and b.dtype.kind in "iub"
+    if integral and _arr_dtype(a).kind in "iub" and _arr_dtype(b).kind in "iub":
+        if np.any(np.asarray(b) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        q = np.floor_divide(a, b)
+        if mode == "trunc":
+            q = q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
+        return wrap(q)
+    q = np.true_divide(a, b)
+    data = np.trunc(q) if mode == "trunc" else np.floor(q)
+    if requires_grad(input, other):
+        return record(_ZeroDivGrad, data, (input, other))
+    return wrap(data)
+
+
+_ZeroDivGrad = derivative("div", (), lambda grad: grad * 0, lambda grad: grad * 0, overload=2)
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """input // other, rounding toward negative infinity (not differentiable, as in torch)."""
+    _binary_check("floor_divide", input, other)
+    a, b = binary_operands(input, other)
+    data = np.floor_divide(a, b)
+    if requires_grad(input, other):
+        return record(_NotDifferentiable, data, (input, other), ("floor_divide",))
+    return wrap(data)
+
+
+_NotDifferentiable = derivative(
+    "not_implemented", ("op",),
+    lambda grad, op: _raise_not_differentiable(op), lambda grad, op: _raise_not_differentiable(op),
+)
+_NotDifferentiable.name = lambda self: "ember::autograd::NotImplemented"  # type: ignore[method-assign]
+
+
+def _raise_not_differentiable(op: str) -> Tensor:
+    raise RuntimeError(f"the derivative for '{op}' is not implemented.")
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """Python's modulus: the result has the sign of ``other``."""
+    _binary_check("remainder", input, other)
+    a, b = binary_operands(input, other)
+    data = np.remainder(a, b)
+    if requires_grad(input, other):
+        return record(RemainderBackward0, data, (input, other), (input, other))
+    return wrap(data)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch.pow
+    """input ** exponent (PowBackward0 for a scalar exponent, 1 for tensors, 2 for a scalar base)."""
+    _binary_check("pow", input, exponent)
+    a, b = binary_operands(input, exponent)
+    if (_arr_dtype(a).kind in "iu" and _arr_dtype(b).kind in "iu"
+            and np.any(np.asarray(b) < 0)):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    data = np.power(a, b)
+    if requires_grad(input, exponent):
+        if not isinstance(exponent, Tensor):
+            return record(PowBackward0, data, (input,), (input, exponent))
+        if not isinstance(input, Tensor):
+            return record(PowBackward2, data, (None, exponent), (input, exponent, OUTPUT))
+        return record(PowBackward1, data, (input, exponent), (input, exponent, OUTPUT))
+    return wrap(data)
+
+
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
+    """Elements of ``input`` where ``condition`` holds, else of ``other``."""
+    if input is None and other is None:
+        from .shape import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    cond = condition._data
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {D.FROM_NP[cond.dtype].name.capitalize()}")
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        a, b = binary_operands(input, other)
+    else:
+        a, b = np.asarray(input), np.asarray(other)
+    data = np.where(cond, a, b)
+    if requires_grad(input, other):
+        return record(WhereBackward0, data, (condition, input, other), (condition,))
+    return wrap(data)
+
+
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    return wrap(np.logical_and(input._data, _data(other)))
+
+
+def logical_or(input: Tensor, other: Tensor) -> Tensor:
+    return wrap(np.logical_or(input._data, _data(other)))
+
+
+def logical_xor(input: Tensor, other: Tensor) -> Tensor:
+    return wrap(np.logical_xor(input._data, _data(other)))
+
+
+def logical_not(input: Tensor) -> Tensor:
+    return wrap(np.logical_not(input._data))
+
+
+def _data(x: Any) -> Any:
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _is_bool(x: Any) -> bool:
+    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype == np.bool_)
+
+
+# ---------------------------------------------------------------------------------------
+# Comparisons: bool results, never differentiable.
+# ---------------------------------------------------------------------------------------
+def _make_compare(name: str, fn: Callable[..., Any]) -> Callable[[Any, Any], Tensor]:
+    def op(input: Any, other: Any) -> Tensor:
+        _binary_check(name, input, other)
+        a, b = binary_operands(input, other)
+        return wrap(fn(a, b))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise ``{name}`` comparison with broadcasting; a bool tensor."
+    return op
+
+
+eq = _make_compare("eq", np.equal)
+ne = _make_compare("ne", np.not_equal)
+lt = _make_compare("lt", np.less)
+le = _make_compare("le", np.less_equal)
+gt = _make_compare("gt", np.greater)
+ge = _make_compare("ge", np.greater_equal)
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def isnan(input: Tensor) -> Tensor:
+    return wrap(np.isnan(input._data))
+
+
+def isinf(input: Tensor) -> Tensor:
+    return wrap(np.isinf(input._data))
+
+
+def isfinite(input: Tensor) -> Tensor:
+    return wrap(np.isfinite(input._data))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True if both tensors have the same shape and elements."""
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
+
+
+# ---------------------------------------------------------------------------------------
+# In place. A recorded in-place op is the out-of-place op on a snapshot of self,
+# whose result is written back into self's memory; self takes over the new Node.
+# ---------------------------------------------------------------------------------------
+_LEGACY = {
+    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+}
+
+
+def legacy_name(dt: np.dtype) -> str:
+    return _LEGACY.get(str(dt), str(dt))
+
+
+def check_inplace(self: Tensor) -> None:
+    """PyTorch's errors for in-place ops on tensors whose history must be kept."""
+    if grad_state.enabled and self._rg:
+        if self._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self._base is not None:
+            raise NotImplementedError(
+                "ember: in-place operations on a view of a tensor that requires grad "
+                "(PyTorch's CopySlices) are not supported yet"
+            )
+
+
+def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
+    """Run ``fn(self, *args)`` and write its result into self, as ``op_`` does."""
+    check_inplace(self)
+    record_it = grad_state.enabled and (self._rg or any(isinstance(a, Tensor) and a._rg for a in args))
+    if record_it:
+        snapshot = Tensor._make(self._data.copy(), self._grad_fn, self._out_nr)
+        snapshot._rg = self._rg
+        result = fn(snapshot, *args, **kwargs)
+    else:
+        result = fn(self, *args, **kwargs)
+    write_into(self, result._data)
+    if record_it:
+        self._grad_fn = result._grad_fn
+        self._out_nr = result._out_nr
+        self._rg = result._rg
+    return self
+
+
+def write_into(self: Tensor, data: np.ndarray) -> None:
+    """Copy ``data`` into self's memory, with torch's dtype and shape checks; bump the version."""
+    dst = self._data
+    if data.dtype != dst.dtype and not D.can_cast(D.FROM_NP[data.dtype], D.FROM_NP[dst.dtype]):
+        raise RuntimeError(
+            f"result type {legacy_name(data.dtype)} can't be cast to the desired output type {legacy_name(dst.dtype)}"
+        )
+    if data.shape != dst.shape:
+        if np.broadcast_shapes(data.shape, dst.shape) != dst.shape:
+            raise RuntimeError(
+                f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
+                f"{list(np.broadcast_shapes(data.shape, dst.shape))}"
+            )
+    if not dst.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single "
+            "memory location. Please clone() the tensor before performing the operation."
+        )
+    np.copyto(dst, data, casting="unsafe")
+    self._vc[0] += 1
+
+
+def _out(out: Tensor, result: Tensor) -> Tensor:
+    """The ``out=`` argument: resize-free copy of the result into ``out``."""
+    if grad_state.enabled and (out._rg or result._rg):
+        raise RuntimeError(
+            "add(): functions with out=... arguments don't support automatic differentiation, "
+            "but one of the arguments requires grad."
+        )
+    if out._data.shape != result._data.shape:
+        out._data = np.empty(result._data.shape, out._data.dtype)
+    write_into(out, result._data)
+    return out
+
+
+def _inplace_method(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return inplace(self, fn, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place version of ``{fn.__name__}``."
+    return method
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Fill with zeros in place."""
+    return fill_(self, 0)
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Fill with ``value`` in place."""
+    check_inplace(self)
+    v = value._data if isinstance(value, Tensor) else value
+    if grad_state.enabled and self._rg:
+        return inplace(self, lambda s: s * 0 + value)
+    if not self._data.flags.writeable:
+        write_into(self, np.full_like(self._data, v))
+        return self
+    self._data[...] = v
+    self._vc[0] += 1
+    return self
+
+
+# ---------------------------------------------------------------------------------------
+# The Tensor methods and operators these ops provide.
+# ---------------------------------------------------------------------------------------
+def _reflected(fn: Callable[..., Tensor]) -> Callable[..., Any]:
+    def method(self: Tensor, other: Any) -> Any:
+        if not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
+            return NotImplemented
+        return fn(other, self)
+
+    return method
+
+
+def _forward(fn: Callable[..., Tensor]) -> Callable[..., Any]:
+    def method(self: Tensor, other: Any) -> Any:
+        if not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
+            return NotImplemented
+        return fn(self, other)
+
+    return method
+
+
+def _rtruediv(self: Tensor, other: Any) -> Any:
+    # torch computes ``c / x`` as ``reciprocal(x) * c`` (a MulBackward0 Node).
+    if not isinstance(other, (int, float, bool, complex, np.generic)):
+        return NotImplemented
+    return mul(reciprocal(self), other)
+
+
+def _rpow(self: Tensor, other: Any) -> Any:
+    if not isinstance(other, (int, float, bool, complex, np.generic)):
+        return NotImplemented
+    return pow(other, self)
+
+
+def _rsub(self: Tensor, other: Any) -> Any:
+    if not isinstance(other, (int, float, bool, complex, np.generic)):
+        return NotImplemented
+    return rsub(self, other)
+
+
+def _invert(self: Tensor) -> Tensor:
+    if self._data.dtype == np.bool_:
+        return wrap(~self._data)
+    if self._data.dtype.kind in "iu":
+        return wrap(~self._data)
+    raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+
+
+def _bitwise(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def method(self: Tensor, other: Any) -> Any:
+        if not isinstance(other, (Tensor, int, bool)):
+            return NotImplemented
+        a, b = binary_operands(self, other)
+        if _arr_dtype(a).kind not in "iub" or _arr_dtype(b).kind not in "iub":
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+        return wrap(fn(a, b))
+
+    return method
+
+
+_ops = {name: _g[name] for name, *_ in _UNARY} | {name: _g[name] for name, _ in _ZERO_GRAD}
+_binary = {
+    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
+    "true_divide": div, "floor_divide": floor_divide, "remainder": remainder, "pow": pow,
+    "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "greater": gt, "greater_equal": ge,
+    "less": lt, "less_equal": le, "not_equal": ne, "logical_and": logical_and, "logical_or": logical_or,
+    "logical_xor": logical_xor,
+}
+_inplace_of = {
+    name: _ops[name] for name in ("neg", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "rsqrt",
+                                  "reciprocal", "sin", "cos", "log1p", "expm1", "square", "sign",
+                                  "floor", "ceil", "trunc")
+} | {name: _binary[name] for name in ("add", "sub", "mul", "div", "pow", "remainder", "floor_divide")}
+
+TENSOR_METHODS: dict[str, Callable[..., Any]] = {
+    **_ops, **_binary, "where": lambda self, condition, other: where(condition, self, other),
+    "logical_not": logical_not, "isnan": isnan, "isinf": isinf, "isfinite": isfinite, "equal": equal,
+    "rsub": rsub, "zero_": zero_, "fill_": fill_, "negative": _ops["neg"],
+    **{name + "_": _inplace_method(fn) for name, fn in _inplace_of.items()},
+    "__add__": _forward(add), "__radd__": _reflected(add), "__iadd__": _inplace_method(add),
+    "__sub__": _forward(sub), "__rsub__": _rsub, "__isub__": _inplace_method(sub),
+    "__mul__": _forward(mul), "__rmul__": _reflected(mul), "__imul__": _inplace_method(mul),
+    "__truediv__": _forward(div), "__rtruediv__": _rtruediv, "__itruediv__": _inplace_method(div),
+    "__floordiv__": _forward(floor_divide), "__rfloordiv__": _reflected(floor_divide),
+    "__mod__": _forward(remainder), "__rmod__": _reflected(remainder),
+    "__pow__": _forward(pow), "__rpow__": _rpow, "__ipow__": _inplace_method(pow),
+    "__neg__": _ops["neg"], "__pos__": lambda self: self, "__abs__": _ops["abs"], "__invert__": _invert,
+    "__eq__": _forward(eq), "__ne__": _forward(ne), "__lt__": _forward(lt), "__le__": _forward(le),
+    "__gt__": _forward(gt), "__ge__": _forward(ge),
+    "__and__": _bitwise(np.bitwise_and, "bitwise_and"), "__or__": _bitwise(np.bitwise_or, "bitwise_or"),
+    "__xor__": _bitwise(np.bitwise_xor, "bitwise_xor"),
+    "__rand__": _bitwise(np.bitwise_and, "bitwise_and"), "__ror__": _bitwise(np.bitwise_or, "bitwise_or"),
+    "__rxor__": _bitwise(np.bitwise_xor, "bitwise_xor"),
+}
+
+negative = neg
