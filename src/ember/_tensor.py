@@ -108,6 +108,11 @@ class Tensor:
         return self._grad_fn
 
     @property
+    def creator(self) -> Any:
+        """The 2017 name of ``grad_fn`` (``Variable.creator``)."""
+        return self._grad_fn
+
+    @property
     def is_leaf(self) -> bool:
         """True for tensors made by the user (or that do not require grad)."""
         return self._grad_fn is None
