@@ -170,11 +170,14 @@ def test_non_leaf_grad_access_warns():
 
 
 def test_requires_grad_only_for_floats_and_on_leaves():
-    with pytest.raises(RuntimeError, match="only Tensors of floating point and complex dtype can require gradients"):
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
         ember.tensor([1, 2]).requires_grad_()
     y = leaf([1.0]) * 2
-    with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf variables"):
+    with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf variables. If you want"):
         y.requires_grad = False
+    with pytest.raises(RuntimeError, match=r"you can only change requires_grad flags of leaf variables.$"):
+        y.requires_grad = True
+    assert y.requires_grad_(True) is y
 
 
 # -- autograd.grad and higher order --------------------------------------------------------
