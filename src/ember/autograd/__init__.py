@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 from . import anomaly_mode, graph
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .grad_mode import (
-    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
 )
 
 if TYPE_CHECKING:

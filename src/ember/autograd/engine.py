@@ -34,6 +34,10 @@ def _edge_of(t: Tensor) -> tuple[Node, int]:
     return grad_accumulator(t), 0
 
 
+def _has_hooks(node: Node) -> bool:
+    return node._thooks is not None or node._pre_hooks is not None or node._hooks is not None
+
+
 def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
     """Count the edges into each Node reachable from ``roots`` (an explicit-stack walk)."""
     deps: dict[Node, int] = {}
@@ -178,10 +182,13 @@ def run_backward(
                     _accumulate_non_leaf(captures[node], inputs, grads)
             if needed is not None and (node not in needed or (not accumulate and isinstance(node, AccumulateGrad))):
                 outputs: tuple = ()
-            elif all(g is None for g in grads):
+            elif grads.count(None) == len(grads):
                 outputs = ()
             else:
-                outputs = _call_node(node, grads)
+                if anomaly_mode._state.enabled or _has_hooks(node):
+                    outputs = _call_node(node, grads)
+                else:
+                    outputs = node.apply(grads)
                 if not retain_graph:
                     node.release_variables()
             for i, (child, slot) in enumerate(node.next_functions):

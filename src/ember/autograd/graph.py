@@ -172,8 +172,6 @@ class Node:
         versions = self._versions
         if versions is None:
             return saved
-        from .._tensor import Tensor
-
         out = list(saved)
         for i, version in enumerate(versions):
             if version is None:
@@ -182,7 +180,7 @@ class Node:
             if type(value) is SavedOutput:
                 if value.vc[0] != value.version:
                     _raise_modified(value.data, value.vc[0], value.version, self, value.out_nr)
-                out[i] = Tensor._make(value.data, self, value.out_nr, value.vc)
+                out[i] = _tensor_cls()._make(value.data, self, value.out_nr, value.vc)
             elif value._vc[0] != version:
                 _raise_modified(value._data, value._vc[0], version, value._grad_fn, value._out_nr)
         return tuple(out)
@@ -238,17 +236,41 @@ class AccumulateGrad(Node):
         self._seq = 1 << 62
         self.variable = variable
 
-    def _tensor_pre_hooks(self) -> list[tuple[int, _HookDict]] | None:
-        extra = self.variable._extra
-        if extra is None or not extra.get("hooks"):
-            return None
-        return [(0, extra["hooks"])]
-
     def apply(self, grads: list) -> tuple:
+        # The leaf's own hooks (Tensor.register_hook on a leaf) run first, on this Node.
+        grad = grads[0]
+        extra = self.variable._extra
+        if extra is not None and extra.get("hooks"):
+            for fn in list(extra["hooks"].values()):
+                new = fn(grad)
+                if new is not None:
+                    grad = new
+            grads[0] = grad
+        _accumulate_into_leaf()(self.variable, grad)
+        return ()
+
+
+def _tensor_cls() -> Any:
+    """ember's Tensor class (imported once on first use: the graph module loads before it)."""
+    global _TENSOR
+    if _TENSOR is None:
+        from .._tensor import Tensor
+
+        _TENSOR = Tensor
+    return _TENSOR
+
+
+def _accumulate_into_leaf() -> Any:
+    global _ACCUMULATE
+    if _ACCUMULATE is None:
         from ..ops._accumulate import accumulate_into_leaf
 
-        accumulate_into_leaf(self.variable, grads[0])
-        return ()
+        _ACCUMULATE = accumulate_into_leaf
+    return _ACCUMULATE
+
+
+_TENSOR: Any = None
+_ACCUMULATE: Any = None
 
 
 class GraphRoot(Node):
