@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly", "gradcheck",
-    "gradgradcheck", "graph", "anomaly_mode",
+    "gradgradcheck", "graph", "anomaly_mode", "Function", "FunctionCtx", "once_differentiable", "GradcheckError",
 ]
 
 
@@ -198,7 +198,8 @@ class Variable(metaclass=_VariableMeta):
         return out
 
 
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402 - after the API it uses
+from .function import Function, FunctionCtx, once_differentiable  # noqa: E402 - after the API it uses
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

@@ -43,22 +43,24 @@ def _outputs(func: Callable[..., Any], inputs: tuple) -> tuple[Tensor, ...]:
 
 
 def _numerical_jacobians(func: Callable[..., Any], inputs: tuple, index: int, eps: float) -> list[np.ndarray]:
-    """d output_k / d inputs[index] by central differences, one (numel_in, numel_out_k) matrix per output."""
-    from .grad_mode import no_grad
+    """d output_k / d inputs[index] by central differences, one (numel_in, numel_out_k) matrix per output.
 
+    The input's array is perturbed directly (not through autograd), and ``func`` runs with
+    grad mode as it is, since for gradgradcheck ``func`` itself calls ``autograd.grad``.
+    """
     x = inputs[index]
     flat = x._data.reshape(-1)  # a view: perturbing it perturbs the input
-    with no_grad():
-        sizes = [o._data.size for o in _outputs(func, inputs)]
+    if not np.shares_memory(flat, x._data):
+        raise ValueError("gradcheck needs inputs whose memory can be perturbed in place (a contiguous tensor)")
+    sizes = [o._data.size for o in _outputs(func, inputs)]
     jac = [np.zeros((flat.size, n)) for n in sizes]
     for i in range(flat.size):
         orig = flat[i]
-        with no_grad():
-            flat[i] = orig + eps
-            plus = [o._data.astype(np.float64).reshape(-1).copy() for o in _outputs(func, inputs)]
-            flat[i] = orig - eps
-            minus = [o._data.astype(np.float64).reshape(-1).copy() for o in _outputs(func, inputs)]
-            flat[i] = orig
+        flat[i] = orig + eps
+        plus = [o._data.astype(np.float64).reshape(-1).copy() for o in _outputs(func, inputs)]
+        flat[i] = orig - eps
+        minus = [o._data.astype(np.float64).reshape(-1).copy() for o in _outputs(func, inputs)]
+        flat[i] = orig
         for k in range(len(sizes)):
             jac[k][i] = (plus[k] - minus[k]) / (2 * eps)
     return jac
