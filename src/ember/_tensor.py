@@ -23,8 +23,8 @@ import numpy as np
 
 from . import _dtype as D
 from . import _printing
-from ._device import device as _device_t
 from ._device import cpu as _cpu
+from ._device import device as _device_t
 from .autograd.graph import RemovableHandle, _HookDict
 
 __all__ = ["Tensor", "Size"]
@@ -130,7 +130,7 @@ class Tensor:
                 ".grad attribute won't be populated during autograd.backward(). If you indeed want "
                 "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
                 "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
-                "the leaf Tensor instead.",
+                "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information.",
                 UserWarning,
                 stacklevel=2,
             )
@@ -430,6 +430,11 @@ class Tensor:
 
     # -- NumPy interop: ufuncs on tensors stay tensors --------------------------------
     __array_priority__ = 1000
+
+
+# Users print type(x) and x.shape's type: show the public module, as torch shows torch.Tensor.
+Tensor.__module__ = "ember"
+Size.__module__ = "ember"
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

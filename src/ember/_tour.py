@@ -9,8 +9,8 @@ every cell on ember and on PyTorch and compare the outputs.
 
 >>> import ember
 >>> ns = namespace("ember")
->>> run_cell("import torch\\nx = torch.ones(2, requires_grad=True)\\nx * 2", ns).text(1)
-"Out[1]: tensor([2., 2.], grad_fn=<MulBackward0>)\\n"
+>>> print(run_cell("import torch\\nx = torch.ones(2, requires_grad=True)\\nx * 2", ns).text(1), end="")
+Out[1]: tensor([2., 2.], grad_fn=<MulBackward0>)
 >>> ns["torch"] is ember
 True
 """
@@ -60,8 +60,8 @@ def _importer(target: str, overrides: dict[str, Any] | None) -> Callable[..., An
     """An ``__import__`` that resolves ``torch`` and ``torch.*`` to ``target`` and its submodules."""
     real_import = builtins.__import__
 
-    def __import__(name: str, globals: Any = None, locals: Any = None, fromlist: Sequence[str] | None = (),
-                   level: int = 0) -> Any:
+    def _import(name: str, globals: Any = None, locals: Any = None,  # noqa: A002 - __import__'s own names
+                fromlist: Sequence[str] | None = (), level: int = 0) -> Any:
         if level != 0 or not (name == "torch" or name.startswith("torch.")):
             return real_import(name, globals, locals, fromlist, level)
         module = importlib.import_module(target + name[len("torch"):])
@@ -70,7 +70,7 @@ def _importer(target: str, overrides: dict[str, Any] | None) -> Callable[..., An
         top = sys.modules[target]
         return _Alias(top, overrides) if overrides else top
 
-    return __import__
+    return _import
 
 
 def namespace(target: str = "ember", overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -113,6 +113,7 @@ def run_cell(code: str, ns: dict[str, Any], n: int = 1) -> CellRun:
         try:
             tree = ast.parse(code, filename)
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            assert last is None or isinstance(last, ast.Expr)
             exec(compile(tree, filename, "exec"), ns)
             if last is not None:
                 value = eval(compile(ast.Expression(last.value), filename, "eval"), ns)
@@ -185,7 +186,7 @@ def tour(numbers: Sequence[int] | None = None, out: TextIO | None = None, manual
         if manual_seed is not None:
             ember.manual_seed(manual_seed)
         ns = namespace("ember")
-        for n, (prose, code) in enumerate(zip(seed.PROSE, seed.CELLS), 1):
+        for n, (prose, code) in enumerate(zip(seed.PROSE, seed.CELLS, strict=True), 1):
             _prose(prose, out)
             _show_code(code, n, out)
             run = run_cell(code, ns, n)

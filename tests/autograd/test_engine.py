@@ -96,6 +96,21 @@ def test_backward_twice_raises_pytorchs_error():
         y.backward()
 
 
+def test_second_backward_through_nodes_that_saved_no_tensor():
+    # PyTorch raises only when a freed saved *tensor* is needed: add and sum save none.
+    x = leaf([1.0, 2.0])
+    y = (x + 2).sum()
+    y.backward()
+    y.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+    z = x * 2
+    assert z.grad_fn._saved_other == 2      # non-tensor saved values survive release
+    z.sum().backward()
+    assert z.grad_fn._saved_other == 2
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        z.grad_fn._saved_self
+
+
 def test_retain_graph_allows_a_second_backward():
     x = leaf([1.0, 2.0])
     y = (x.exp()).sum()

@@ -181,6 +181,8 @@ class _VariableMeta(type):
 class Variable(metaclass=_VariableMeta):
     """The 2017 API: ``Variable(tensor, requires_grad=True)`` is a Tensor (sharing its data)."""
 
+    __module__ = "ember.autograd.variable"
+
     def __new__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Any:  # type: ignore[misc]
         from .._tensor import Tensor
 

@@ -123,6 +123,9 @@ class BackwardCFunction(Node, FunctionCtx):
             out.append(g)
         return tuple(out)
 
+    def __repr__(self) -> str:
+        return f"<ember.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
     @property
     def saved_tensors(self) -> tuple:
         """The tensors given to ``save_for_backward``, checked against in-place changes."""

@@ -33,6 +33,10 @@ FREED_MESSAGE = (
 )
 
 
+#: What a released saved tensor is replaced with.
+_FREED = object()
+
+
 class RemovableHandle:
     """Returned by ``register_*hook``; ``remove()`` unregisters the hook."""
 
@@ -177,6 +181,8 @@ class Node:
             if version is None:
                 continue
             value = saved[i]
+            if value is _FREED:
+                raise RuntimeError(FREED_MESSAGE)
             if type(value) is SavedOutput:
                 if value.vc[0] != value.version:
                     _raise_modified(value.data, value.vc[0], value.version, self, value.out_nr)
@@ -186,9 +192,14 @@ class Node:
         return tuple(out)
 
     def release_variables(self) -> None:
-        """Free the saved values; a later backward through this Node then raises."""
-        if self._versions is not None or self._saved:
-            self._saved = None
+        """Free the saved tensors; a later backward that needs them raises.
+
+        Saved non-tensors (shapes, scalars) stay, so a Node that saved no tensor can be
+        run through again, as in PyTorch.
+        """
+        versions = self._versions
+        if versions is not None and self._saved is not None:
+            self._saved = tuple(_FREED if v is not None else s for s, v in zip(self._saved, versions, strict=True))
 
     def apply(self, grads: list) -> tuple:
         """Gradients of the inputs from those of the outputs (``grads``, one per output)."""
