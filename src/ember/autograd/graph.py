@@ -160,7 +160,7 @@ class Node:
             names = type(self)._saved_names
             key = name[7:]
             if key in names:
-                return self.saved_values()[names.index(key)]
+                return self._unpack(names.index(key))
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # -- saved values ---------------------------------------------------------------
@@ -168,7 +168,7 @@ class Node:
         self._saved = values
         self._versions = versions
 
-    def saved_values(self) -> tuple:
+    def saved_values(self) -> tuple | list:
         """The saved values, Tensors re-wrapped and checked against in-place changes."""
         saved = self._saved
         if saved is None:
@@ -178,18 +178,32 @@ class Node:
             return saved
         out = list(saved)
         for i, version in enumerate(versions):
-            if version is None:
-                continue
-            value = saved[i]
-            if value is _FREED:
-                raise RuntimeError(FREED_MESSAGE)
-            if type(value) is SavedOutput:
-                if value.vc[0] != value.version:
-                    _raise_modified(value.data, value.vc[0], value.version, self, value.out_nr)
-                out[i] = _tensor_cls()._make(value.data, self, value.out_nr, value.vc)
-            elif value._vc[0] != version:
-                _raise_modified(value._data, value._vc[0], version, value._grad_fn, value._out_nr)
-        return tuple(out)
+            if version is not None:
+                value = saved[i]
+                # The common case inline: a saved input, unchanged since it was saved.
+                if type(value) is SavedOutput or value is _FREED or value._vc[0] != version:
+                    out[i] = self._unpack(i)
+        return out
+
+    def _unpack(self, i: int) -> Any:
+        """Saved value ``i``; a tensor is checked against in-place changes and freeing."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        value = saved[i]
+        versions = self._versions
+        version = None if versions is None else versions[i]
+        if version is None:
+            return value
+        if value is _FREED:
+            raise RuntimeError(FREED_MESSAGE)
+        if type(value) is SavedOutput:
+            if value.vc[0] != value.version:
+                _raise_modified(value.data, value.vc[0], value.version, self, value.out_nr)
+            return _tensor_cls()._make(value.data, self, value.out_nr, value.vc)
+        if value._vc[0] != version:
+            _raise_modified(value._data, value._vc[0], version, value._grad_fn, value._out_nr)
+        return value
 
     def release_variables(self) -> None:
         """Free the saved tensors; a later backward that needs them raises.
