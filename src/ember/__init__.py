@@ -32,7 +32,7 @@ from ._tensor import Size, Tensor
 from . import ops  # noqa: E402, I001
 _tensor._bind_methods()
 
-from . import autograd, backends, cuda, nn  # noqa: E402
+from . import autograd, backends, cuda, nn, utils  # noqa: E402
 from ._creation import (  # noqa: E402
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, Generator, HalfTensor, IntTensor,
     LongTensor, ShortTensor, arange, as_tensor, asarray, default_generator, empty, empty_like, eye,

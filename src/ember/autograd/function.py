@@ -44,7 +44,7 @@ from typing import Any
 
 from .grad_mode import _state as _grad
 from .grad_mode import no_grad
-from .graph import Node, SavedOutput
+from .graph import Node, pack_saved
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "BackwardCFunction"]
 
@@ -251,12 +251,10 @@ def _save_tensors(ctx: Any, to_save: tuple, outs: tuple, wrapped: list) -> None:
         if t is None:
             values.append(None)
             versions.append(None)
-        elif k is not None:
-            values.append(SavedOutput(wrapped[k], k))
-            versions.append(0)
-        else:
-            values.append(t)
-            versions.append(t._vc[0])
+            continue
+        value, version = pack_saved(wrapped[k], True, k) if k is not None else pack_saved(t, False)
+        values.append(value)
+        versions.append(version)
     ctx._saved = tuple(values)
     ctx._versions = tuple(versions) if values else None
 

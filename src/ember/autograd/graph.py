@@ -10,6 +10,7 @@ so the graph has no reference cycles and is freed by reference counting alone.
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .._tensor import Tensor
 
-__all__ = ["Node", "AccumulateGrad", "RemovableHandle"]
+__all__ = [
+    "Node", "AccumulateGrad", "RemovableHandle", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
+]
 
 #: Creation order of Nodes; the engine runs later Nodes first among the ready ones.
 _sequence = itertools.count()
@@ -73,6 +76,90 @@ class SavedOutput:
         self.vc = tensor._vc
         self.version = tensor._vc[0]
         self.out_nr = out_nr
+
+
+class PackedSaved:
+    """A saved tensor that went through a ``saved_tensors_hooks`` pack hook."""
+
+    __slots__ = ("packed", "unpack_hook")
+
+    def __init__(self, packed: Any, unpack_hook: Callable[[Any], Any]) -> None:
+        self.packed = packed
+        self.unpack_hook = unpack_hook
+
+
+class _SavedHooksState(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[tuple[Callable[..., Any], Callable[..., Any]]] = []
+        self.disabled: str | None = None
+
+
+_saved_hooks = _SavedHooksState()
+
+
+class saved_tensors_hooks:  # noqa: N801 - PyTorch's name
+    """Pack every tensor saved for backward inside the block with ``pack_hook(tensor)``, and
+    unpack it with ``unpack_hook(packed)`` when backward needs it (which must return a tensor).
+
+    >>> import ember
+    >>> seen = []
+    >>> x = ember.ones(2, requires_grad=True)
+    >>> with ember.autograd.graph.saved_tensors_hooks(lambda t: (seen.append("pack"), t)[1],
+    ...                                             lambda t: (seen.append("unpack"), t)[1]):
+    ...     y = x * x
+    >>> y.sum().backward(); seen
+    ['pack', 'pack', 'unpack', 'unpack']
+    """
+
+    def __init__(self, pack_hook: Callable[[Any], Any], unpack_hook: Callable[[Any], Any]) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> saved_tensors_hooks:
+        if _saved_hooks.disabled is not None:
+            raise RuntimeError(_saved_hooks.disabled)
+        _saved_hooks.stack.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _saved_hooks.stack.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):  # noqa: N801 - PyTorch's name
+    """Keep saved tensors in CPU memory (where ember's tensors always are: packing is a no-op)."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(lambda t: t, lambda t: t)
+
+
+class disable_saved_tensors_hooks:  # noqa: N801 - PyTorch's name
+    """Forbid ``saved_tensors_hooks`` inside the block; entering one raises with ``error_message``."""
+
+    def __init__(self, error_message: str) -> None:
+        self.error_message = error_message
+        self.prev: str | None = None
+
+    def __enter__(self) -> None:
+        self.prev = _saved_hooks.disabled
+        _saved_hooks.disabled = self.error_message
+
+    def __exit__(self, *exc: object) -> None:
+        _saved_hooks.disabled = self.prev
+
+
+def pack_saved(tensor: Any, is_output: bool, out_nr: int = 0) -> tuple[Any, int | None]:
+    """What a Node keeps for a saved tensor, and the version to check it against.
+
+    Under ``saved_tensors_hooks`` the innermost pack hook's result (unchecked on unpack,
+    as in PyTorch); else the input tensor itself, or a ``SavedOutput`` for the op's own output.
+    """
+    stack = _saved_hooks.stack
+    if stack:
+        pack_hook, unpack_hook = stack[-1]
+        return PackedSaved(pack_hook(tensor), unpack_hook), -1
+    if is_output:
+        return SavedOutput(tensor, out_nr), tensor._vc[0]
+    return tensor, tensor._vc[0]
 
 
 class Node:
@@ -181,7 +268,8 @@ class Node:
             if version is not None:
                 value = saved[i]
                 # The common case inline: a saved input, unchanged since it was saved.
-                if type(value) is SavedOutput or value is _FREED or value._vc[0] != version:
+                kind = type(value)
+                if kind is SavedOutput or kind is PackedSaved or value is _FREED or value._vc[0] != version:
                     out[i] = self._unpack(i)
         return out
 
@@ -197,6 +285,13 @@ class Node:
             return value
         if value is _FREED:
             raise RuntimeError(FREED_MESSAGE)
+        if type(value) is PackedSaved:
+            out = value.unpack_hook(value.packed)
+            if not isinstance(out, _tensor_cls()):
+                raise TypeError(
+                    f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type {type(out).__name__}"
+                )
+            return out
         if type(value) is SavedOutput:
             if value.vc[0] != value.version:
                 _raise_modified(value.data, value.vc[0], value.version, self, value.out_nr)

@@ -24,7 +24,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import anomaly_mode
 from ..autograd.grad_mode import _state as grad_state
-from ..autograd.graph import Node, SavedOutput, next_sequence_nr
+from ..autograd.graph import Node, next_sequence_nr, pack_saved
 from ._accumulate import grad_accumulator
 
 __all__ = ["derivative", "record", "wrap", "OUTPUT", "binary_operands", "as_float", "grad_state"]
@@ -93,16 +93,16 @@ def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
     has_tensor = False
     for v in saved:
         if v is OUTPUT:
-            values.append(SavedOutput(outputs[0]))
-            versions.append(0)
-            has_tensor = True
+            value, version = pack_saved(outputs[0], True)
         elif isinstance(v, Tensor):
-            values.append(v)
-            versions.append(v._vc[0])
-            has_tensor = True
+            value, version = pack_saved(v, False)
         else:
             values.append(v)
             versions.append(None)
+            continue
+        values.append(value)
+        versions.append(version)
+        has_tensor = True
     node._saved = tuple(values)
     node._versions = tuple(versions) if has_tensor else None
 
