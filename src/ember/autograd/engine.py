@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import anomaly_mode
 from .grad_mode import _state
-from .graph import AccumulateGrad, Node
+from .graph import AccumulateGrad, Node, run_tensor_hooks
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -103,10 +103,7 @@ def _call_node(node: Node, grads: list) -> tuple:
     hooks = node._tensor_pre_hooks()
     if hooks:
         for slot, fns in hooks:
-            for fn in list(fns.values()):
-                new = fn(grads[slot])
-                if new is not None:
-                    grads[slot] = new
+            grads[slot] = run_tensor_hooks(fns, grads[slot])
     if node._pre_hooks:
         for fn in list(node._pre_hooks.values()):
             new = fn(tuple(grads))

@@ -361,13 +361,30 @@ class AccumulateGrad(Node):
         grad = grads[0]
         extra = self.variable._extra
         if extra is not None and extra.get("hooks"):
-            for fn in list(extra["hooks"].values()):
-                new = fn(grad)
-                if new is not None:
-                    grad = new
+            grad = run_tensor_hooks(extra["hooks"], grad)
             grads[0] = grad
         _accumulate_into_leaf()(self.variable, grad)
         return ()
+
+
+def run_tensor_hooks(hooks: _HookDict, grad: Any) -> Any:
+    """Run ``Tensor.register_hook`` hooks in order; a returned tensor must keep the size and type."""
+    for fn in list(hooks.values()):
+        new = fn(grad)
+        if new is None:
+            continue
+        name = getattr(fn, "__name__", type(fn).__name__)
+        if not isinstance(new, _tensor_cls()):
+            raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+        if grad is not None and new._data.dtype != grad._data.dtype:
+            raise RuntimeError(
+                f"hook '{name}' has changed the type of value (was {_legacy_type_name(grad._data)} "
+                f"got {_legacy_type_name(new._data)})"
+            )
+        if grad is not None and new._data.shape != grad._data.shape:
+            raise RuntimeError(f"hook '{name}' has changed the size of value")
+        grad = new
+    return grad
 
 
 def _tensor_cls() -> Any:
