@@ -8,6 +8,7 @@ raises a RuntimeError naming the Node.
 
 from __future__ import annotations
 
+import os
 import threading
 import traceback
 import warnings
@@ -71,9 +72,14 @@ class set_detect_anomaly:
         _state.enabled, _state.check_nan = self.prev
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def record_trace() -> list[str]:
-    """The forward traceback stored on a Node made while anomaly mode is on."""
-    return traceback.format_stack()[:-3]
+    """The forward traceback stored on a Node made while anomaly mode is on: the user's frames,
+    not ember's own."""
+    frames = [f for f in traceback.extract_stack()[:-1] if not f.filename.startswith(_PACKAGE_DIR)]
+    return traceback.format_list(frames)
 
 
 def run_checked(node: Node, grads: list) -> Any:

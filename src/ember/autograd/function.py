@@ -215,7 +215,7 @@ def _apply(cls: Any, args: tuple, kwargs: dict) -> Any:
 
     inputs = tuple(a for a in args if isinstance(a, tensor))
     edges = new_node(type(ctx), inputs)
-    ctx.next_functions, ctx._meta = edges.next_functions, edges._meta
+    ctx.next_functions, ctx._meta, ctx._trace = edges.next_functions, edges._meta, edges._trace
     ctx.n_outputs = len(outs)  # the engine sizes this Node's gradient buffer from it
     dirty = _check_dirty(ctx, args, needs, recording=True)
     non_diff = {id(t) for t in ctx.__dict__.get("non_differentiable", ())}
