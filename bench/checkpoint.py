@@ -45,7 +45,9 @@ def main() -> None:
         return checkpoint_sequential([block(w) for w in ws], 2, x, use_reentrant=False)
 
     rows = []
-    for name, fn in (("no checkpoint", plain), ("checkpoint per block", per_block), ("checkpoint_sequential, 2 segments", segments)):
+    variants = (("no checkpoint", plain), ("checkpoint per block", per_block),
+                ("checkpoint_sequential, 2 segments", segments))
+    for name, fn in variants:
         for t in ws + [x]:
             t.grad = None
         tracemalloc.start()

@@ -162,7 +162,8 @@ def main() -> None:
     rows.append(("W4 100k scalar chain backward, per node", t_np,
                  {n: w4_time(w4_ember(m), max(1, r // 2)) / N4 for n, m in libs}))
 
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ""))
+    versions = f"python {sys.version.split()[0]}, numpy {np.__version__}"
+    print(versions + (f", torch {torch.__version__}" if torch else ""))
     header = f"{'workload':42} {'numpy':>10} {'ember':>10} {'ember/np':>9}"
     if torch is not None:
         header += f" {'torch':>10} {'torch/np':>9} {'ember/torch':>11}"

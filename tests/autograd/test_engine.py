@@ -108,7 +108,7 @@ def test_second_backward_through_nodes_that_saved_no_tensor():
     z.sum().backward()
     assert z.grad_fn._saved_other == 2
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
-        z.grad_fn._saved_self
+        _ = z.grad_fn._saved_self
 
 
 def test_retain_graph_allows_a_second_backward():
@@ -150,7 +150,8 @@ def test_gradient_dtype_mismatch_warns_and_converts():
 
 def test_inplace_on_leaf_that_requires_grad():
     x = leaf([1.0])
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation."):
+    msg = "a leaf Variable that requires grad is being used in an in-place operation."
+    with pytest.raises(RuntimeError, match=msg):
         x.add_(1)
     with ember.no_grad():
         x.add_(1)  # allowed: this is how optimizers update parameters

@@ -127,7 +127,8 @@ def test_wrong_number_of_gradients():
         def backward(ctx, g):
             return g
 
-    with pytest.raises(RuntimeError, match=r"function FBackward returned an incorrect number of gradients \(expected 2, got 1\)"):
+    msg = r"function FBackward returned an incorrect number of gradients \(expected 2, got 1\)"
+    with pytest.raises(RuntimeError, match=msg):
         F.apply(f64(2), 3.0).sum().backward()
 
 
@@ -196,7 +197,7 @@ def test_multiple_outputs_materialize_zeros_and_none():
 
 
 def test_mark_dirty_and_non_differentiable():
-    class Double_(Function):
+    class Double_(Function):  # noqa: N801 - an in-place op's name
         @staticmethod
         def forward(ctx, x):
             x.mul_(2)
@@ -208,7 +209,8 @@ def test_mark_dirty_and_non_differentiable():
             return g * 2
 
     leaf = f64(2)
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad has been used in an in-place operation."):
+    msg = "a leaf Variable that requires grad has been used in an in-place operation."
+    with pytest.raises(RuntimeError, match=msg):
         Double_.apply(leaf)
     y = leaf.clone()
     out = Double_.apply(y)

@@ -50,7 +50,7 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
     from .._tensor import Tensor
 
     result = []
-    for i, (out, g) in enumerate(zip(outputs, grads)):
+    for i, (out, g) in enumerate(zip(outputs, grads, strict=True)):
         if g is None:
             if out._rg and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")

@@ -36,7 +36,7 @@ def is_anomaly_check_nan_enabled() -> bool:
     return _state.check_nan
 
 
-class detect_anomaly:
+class detect_anomaly:  # noqa: N801 - PyTorch's name
     """Context manager that turns anomaly detection on for the forward and backward inside it."""
 
     def __init__(self, check_nan: bool = True) -> None:
@@ -57,7 +57,7 @@ class detect_anomaly:
         _state.enabled, _state.check_nan = self.prev
 
 
-class set_detect_anomaly:
+class set_detect_anomaly:  # noqa: N801 - PyTorch's name
     """Turn anomaly detection on or off at once; as a context manager, restore it on exit."""
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:

@@ -153,7 +153,7 @@ def run_backward(
 
     deps = _dependencies(roots)
     buffers: dict[Node, list] = {}
-    for (node, slot), grad in zip(root_edges, grad_tensors):
+    for (node, slot), grad in zip(root_edges, grad_tensors, strict=True):
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node.n_outputs

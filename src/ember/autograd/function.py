@@ -65,7 +65,9 @@ class FunctionCtx:
         tensor = _tensor_cls()
         for t in tensors:
             if t is not None and not isinstance(t, tensor):
-                raise TypeError("save_for_backward can only save variables, but argument 0 is of type " + type(t).__name__)
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument 0 is of type " + type(t).__name__
+                )
         self.to_save = tensors  # type: ignore[attr-defined]
 
     def mark_dirty(self, *tensors: Any) -> None:
@@ -106,7 +108,8 @@ class BackwardCFunction(Node, FunctionCtx):
                 result = result[:n]
             else:
                 raise RuntimeError(
-                    f"function {self.name()} returned an incorrect number of gradients (expected {n}, got {len(result)})"
+                    f"function {self.name()} returned an incorrect number of gradients "
+                    f"(expected {n}, got {len(result)})"
                 )
         tensor = _tensor_cls()
         out = []
@@ -172,7 +175,10 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it "
+            "with backward mode AD."
+        )
 
     vjp = backward
 

@@ -97,7 +97,7 @@ class _DecoratorContextManager:
         raise NotImplementedError
 
 
-class no_grad(_DecoratorContextManager):
+class no_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
     """Disable gradient recording in this thread (context manager or decorator)."""
 
     def __init__(self) -> None:
@@ -111,7 +111,7 @@ class no_grad(_DecoratorContextManager):
         _state.enabled = self.prev
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
     """Enable gradient recording in this thread, even inside ``no_grad``."""
 
     def __init__(self) -> None:
@@ -125,7 +125,7 @@ class enable_grad(_DecoratorContextManager):
         _state.enabled = self.prev
 
 
-class set_grad_enabled(_DecoratorContextManager):
+class set_grad_enabled(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
     """Set grad mode to ``mode``; takes effect at once, and as a context manager restores it.
 
     As in PyTorch, ``set_grad_enabled(False)`` called as a plain function changes the mode
@@ -153,7 +153,7 @@ class set_grad_enabled(_DecoratorContextManager):
         return self.__class__(self.mode)
 
 
-class inference_mode(_DecoratorContextManager):
+class inference_mode(_DecoratorContextManager):  # noqa: N801 - PyTorch's name
     """Like ``no_grad``, and tensors made inside are inference tensors.
 
     ember records no graph inside, as ``no_grad``; ``is_inference_mode_enabled()`` reports it.

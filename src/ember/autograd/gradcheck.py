@@ -99,7 +99,10 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol:
     inputs = _tensors(inputs)
     diff = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x._rg]
     if not diff:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.")
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but none of the them have "
+            "requires_grad=True."
+        )
     for i in diff:
         if inputs[i]._data.dtype != np.float64 and inputs[i]._data.dtype != np.complex128:
             warnings.warn(
@@ -109,11 +112,13 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol:
                 stacklevel=2,
             )
     if check_forward_ad:
-        raise NotImplementedError("ember: gradcheck(check_forward_ad=True) needs forward-mode AD, which ember does not have yet")
+        raise NotImplementedError(
+            "ember: gradcheck(check_forward_ad=True) needs forward-mode AD, which ember does not have yet"
+        )
     analytical = _analytical_jacobians(func, inputs, diff)
     for m, j in enumerate(diff):
         numerical = _numerical_jacobians(func, inputs, j, eps)
-        for k, (num, ana) in enumerate(zip(numerical, analytical[m])):
+        for k, (num, ana) in enumerate(zip(numerical, analytical[m], strict=True)):
             if not np.allclose(ana, num, rtol=rtol, atol=atol, equal_nan=True):
                 msg = (
                     f"Jacobian mismatch for output {k} with respect to input {j},\n"

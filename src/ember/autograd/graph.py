@@ -289,7 +289,8 @@ class Node:
             out = value.unpack_hook(value.packed)
             if not isinstance(out, _tensor_cls()):
                 raise TypeError(
-                    f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type {type(out).__name__}"
+                    "Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                    f"{type(out).__name__}"
                 )
             return out
         if type(value) is SavedOutput:
@@ -315,7 +316,7 @@ class Node:
         saved = self.saved_values()
         grad = grads[0] if self.n_outputs == 1 else tuple(grads)
         result = []
-        for (node, _), formula in zip(self.next_functions, self._formulas):
+        for (node, _), formula in zip(self.next_functions, self._formulas, strict=True):
             result.append(None if node is None else formula(grad, *saved))
         return tuple(result)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import weakref
+
 import numpy as np
 
 from .._tensor import Tensor

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype as D
+from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor
 from ..autograd import anomaly_mode
 from ..autograd.grad_mode import _state as grad_state
@@ -38,7 +38,10 @@ _asarray = np.asarray
 
 
 def backward_name(op: str, overload: int = 0) -> str:
-    """PyTorch's Node class name for an op: ``binary_cross_entropy_with_logits`` -> ``BinaryCrossEntropyWithLogitsBackward0``."""
+    """PyTorch's Node class name for an op.
+
+    ``binary_cross_entropy_with_logits`` gives ``BinaryCrossEntropyWithLogitsBackward0``.
+    """
     return "".join(part[:1].upper() + part[1:] for part in op.split("_") if part) + f"Backward{overload}"
 
 
