@@ -32,7 +32,7 @@ from ._tensor import Size, Tensor
 from . import ops  # noqa: E402, I001
 _tensor._bind_methods()
 
-from . import autograd, backends, cuda, nn, utils  # noqa: E402
+from . import autograd, backends, cuda, linalg, nn, utils  # noqa: E402
 from ._creation import (  # noqa: E402
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, Generator, HalfTensor, IntTensor,
     LongTensor, ShortTensor, arange, as_tensor, asarray, default_generator, empty, empty_like, eye,
@@ -47,7 +47,8 @@ from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer  # noqa: E402
 from .ops.pointwise import (  # noqa: E402
     abs, add, ceil, cos, div, divide, eq, equal, exp, expm1, floor, floor_divide, ge, greater,
     greater_equal, gt, isfinite, isinf, isnan, le, less, less_equal, log, log1p, logical_and, logical_not,
-    logical_or, logical_xor, lt, mul, multiply, ne, neg, negative, not_equal, pow, reciprocal, relu,
+    logical_or, logical_xor, lt, maximum, minimum, mul, multiply, ne, neg, negative, not_equal, pow,
+    reciprocal, relu,
     remainder, rsqrt, rsub, sigmoid, sign, sin, sqrt, square, sub, subtract, tanh, true_divide, trunc,
     where,
 )

@@ -20,14 +20,14 @@ import numpy as np
 
 __all__ = [
     "dtype", "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
-    "float64", "complex64", "complex128", "get_default_dtype", "set_default_dtype",
+    "float64", "complex64", "complex128", "uint16", "uint32", "uint64", "get_default_dtype", "set_default_dtype",
     "promote_types", "result_type", "can_cast",
 ]
 
 _builtin_bool = bool
 
 
-class dtype:
+class dtype:  # noqa: N801 - torch's public name
     """A tensor element type, printed as ``ember.<name>``."""
 
     __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_rank")
@@ -52,6 +52,9 @@ class dtype:
         return {complex64: float32, complex128: float64}.get(self, self)
 
     def to_complex(self) -> dtype:
+        """The complex dtype of this float dtype (float16 gives complex64: ember has no complex32)."""
+        if self._rank < 2:
+            raise RuntimeError(f"Unknown Complex ScalarType for {SCALAR_NAMES[self]}")
         return {float16: complex64, float32: complex64, float64: complex128}.get(self, self)
 
 
@@ -66,8 +69,21 @@ float32 = dtype("float32", np.float32, 2)
 float64 = dtype("float64", np.float64, 2)
 complex64 = dtype("complex64", np.complex64, 3)
 complex128 = dtype("complex128", np.complex128, 3)
+# The "barebones" unsigned types: torch 2.x stores them (from_numpy, tensor(ndarray)) but
+# computes little with them, and refuses to promote them with any other integer or bool.
+uint16 = dtype("uint16", np.uint16, 1)
+uint32 = dtype("uint32", np.uint32, 1)
+uint64 = dtype("uint64", np.uint64, 1)
 
-ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
+ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128,
+       uint16, uint32, uint64)
+_BAREBONES = frozenset((uint16, uint32, uint64))
+#: torch's C++ names of the scalar types, as its error messages print them.
+SCALAR_NAMES = {
+    bool: "Bool", uint8: "Byte", int8: "Char", int16: "Short", int32: "Int", int64: "Long",
+    float16: "Half", float32: "Float", float64: "Double", complex64: "ComplexFloat",
+    complex128: "ComplexDouble", uint16: "UInt16", uint32: "UInt32", uint64: "UInt64",
+}
 #: NumPy dtype -> ember dtype; the lookup every Tensor.dtype does.
 FROM_NP: dict[np.dtype, dtype] = {d.np: d for d in ALL}
 ALIASES = {
@@ -82,9 +98,9 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
         return FROM_NP[np_dtype]
     except KeyError:
         raise TypeError(
-            f"can't convert np.ndarray of type {np_dtype}. The only supported types are: "
+            f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}. The only supported types are: "
             "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
-            "uint8, and bool."
+            "uint64, uint32, uint16, uint8, and bool."
         ) from None
 
 
@@ -102,7 +118,9 @@ def get_default_dtype() -> dtype:
 
 def set_default_dtype(d: dtype) -> None:
     """Set the default floating-point dtype (float32, float64 or float16), as torch does."""
-    if not isinstance(d, dtype) or not d.is_floating_point:
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    if not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")
     _default.float_dtype = d
     _result_cache.clear()
@@ -120,6 +138,11 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """
     if a is b:
         return a
+    if (a in _BAREBONES or b in _BAREBONES) and not (a.is_floating_point or b.is_floating_point):
+        raise RuntimeError(
+            "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+            f"{SCALAR_NAMES[a]} and {SCALAR_NAMES[b]}"
+        )
     if a._rank != b._rank:
         hi, lo = (a, b) if a._rank > b._rank else (b, a)
         if hi.is_complex and lo.is_floating_point:

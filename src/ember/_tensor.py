@@ -15,13 +15,14 @@ version counter (``_vc``, a one-element list shared with its views).
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from . import _dtype as D
+from . import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from . import _printing
 from ._device import cpu as _cpu
 from ._device import device as _device_t
@@ -31,7 +32,41 @@ __all__ = ["Tensor", "Size"]
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple of ints that prints as ``ember.Size([2, 3])``."""
+    """A tensor's shape: a tuple of ints that prints as ``ember.Size([2, 3])``.
+
+    Slicing, ``+`` and ``*`` give a Size again, as torch.Size does.
+    """
+
+    def __new__(cls, sizes: Any = ()) -> Size:
+        dims = []
+        for i, s in enumerate(sizes):
+            try:
+                dims.append(operator.index(s))
+            except TypeError:
+                raise TypeError(f"ember.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')") from None
+        return tuple.__new__(cls, dims)
+
+    def __getitem__(self, key: Any) -> Any:
+        item = tuple.__getitem__(self, key)
+        return tuple.__new__(Size, item) if isinstance(key, slice) else item
+
+    def __add__(self, other: Any) -> Any:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return tuple.__new__(Size, tuple.__add__(self, other))
+
+    def __radd__(self, other: Any) -> Any:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return tuple.__new__(Size, tuple.__add__(other, self))
+
+    def __mul__(self, n: Any) -> Any:
+        return tuple.__new__(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+    def __reduce__(self) -> tuple:
+        return (Size, (tuple(self),))
 
     def __repr__(self) -> str:
         return f"ember.Size({list(self)})"
@@ -94,13 +129,16 @@ class Tensor:
                         "differentiation use var_no_grad = var.detach().")
             raise RuntimeError(msg)
         if value and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            # torch's wording differs between the setter and requires_grad_().
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self._rg = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return self (a no-op True on results that have history)."""
         if requires_grad and self._grad_fn is not None:
             return self
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -140,7 +178,9 @@ class Tensor:
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
@@ -248,13 +288,13 @@ class Tensor:
     # -- attributes -----------------------------------------------------------------
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return _new_size(Size, self._data.shape)
 
     def size(self, dim: int | None = None) -> Any:
         """The shape as an ``ember.Size``, or the size of one dimension."""
         if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+            return _new_size(Size, self._data.shape)
+        return self._data.shape[_wrap_dim_of_shape(dim, self._data.ndim)]
 
     @property
     def dtype(self) -> D.dtype:
@@ -303,7 +343,7 @@ class Tensor:
 
     def stride(self, dim: int | None = None) -> Any:
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
-        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+        return strides if dim is None else strides[_wrap_dim_of_shape(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format: Any = None) -> bool:
         return bool(self._data.flags.c_contiguous)
@@ -337,6 +377,8 @@ class Tensor:
         return self._data.copy() if force and self._rg else self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self._rg:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if dtype is None:
             return self._data
         return self._data.astype(dtype, copy=False)
@@ -364,17 +406,28 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {'no' if self._data.size == 0 else 'more than one'} values is ambiguous")
+            what = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
         return bool(self._data.item())
 
     def __float__(self) -> float:
-        return float(self.item())
+        if self._data.dtype.kind == "c":
+            raise RuntimeError("value cannot be converted to type double without overflow")
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        if self._data.dtype.kind == "c":
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
+        return int(self._scalar())
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._scalar())
+
+    def _scalar(self) -> Any:
+        """The value of a one-element tensor, with the error Python's number conversions give."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.item()
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "biu" or self._data.size != 1:
@@ -397,7 +450,8 @@ class Tensor:
     def __deepcopy__(self, memo: dict) -> Tensor:
         if not self.is_leaf:
             raise RuntimeError(
-                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment."
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment."
             )
         t = type(self).__new__(type(self))
         _init_slots(t, self._data.copy(), self._rg, None)
@@ -424,8 +478,10 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0:  # as torch: f"{t}" of a 0-d tensor formats its value
             return format(self._data.item(), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
         return repr(self)
 
     # -- NumPy interop: ufuncs on tensors stay tensors --------------------------------
@@ -435,6 +491,16 @@ class Tensor:
 # Users print type(x) and x.shape's type: show the public module, as torch shows torch.Tensor.
 Tensor.__module__ = "ember"
 Size.__module__ = "ember"
+
+
+_new_size = tuple.__new__
+
+
+def _wrap_dim_of_shape(dim: int, ndim: int) -> int:
+    """``_wrap_dim`` for ``size(dim)`` and ``stride(dim)``, which a 0-d tensor does not have."""
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

@@ -50,7 +50,7 @@ def _numerical_jacobians(func: Callable[..., Any], inputs: tuple, index: int, ep
     """
     x = inputs[index]
     flat = x._data.reshape(-1)  # a view: perturbing it perturbs the input
-    if not np.shares_memory(flat, x._data):
+    if x._data.size and not np.shares_memory(flat, x._data):
         raise ValueError("gradcheck needs inputs whose memory can be perturbed in place (a contiguous tensor)")
     sizes = [o._data.size for o in _outputs(func, inputs)]
     jac = [np.zeros((flat.size, n)) for n in sizes]

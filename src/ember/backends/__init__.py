@@ -1,5 +1,10 @@
-"""ember.backends: which accelerator backends exist (none but the CPU)."""
+"""ember.backends: which accelerator backends exist (none but the CPU).
 
-from . import mps
+>>> import ember
+>>> ember.backends.mps.is_available(), ember.backends.cuda.is_built(), ember.backends.cudnn.is_available()
+(False, False, False)
+"""
 
-__all__ = ["mps"]
+from . import cuda, cudnn, mps
+
+__all__ = ["cuda", "cudnn", "mps"]

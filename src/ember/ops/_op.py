@@ -42,7 +42,8 @@ def backward_name(op: str, overload: int = 0) -> str:
 
     ``binary_cross_entropy_with_logits`` gives ``BinaryCrossEntropyWithLogitsBackward0``.
     """
-    return "".join(part[:1].upper() + part[1:] for part in op.split("_") if part) + f"Backward{overload}"
+    # Each part is titled, as torch's codegen does: log1p -> Log1PBackward0, max_pool2d -> MaxPool2D...
+    return "".join(part.title() for part in op.split("_") if part) + f"Backward{overload}"
 
 
 def derivative(op: str, saved: tuple[str, ...], *formulas: Callable[..., Any], overload: int = 0,

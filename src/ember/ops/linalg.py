@@ -12,11 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype as D
 from .._tensor import Tensor
 from ._op import derivative, grad_state, record, requires_grad, wrap
 from .pointwise import mul
-from .shape import SqueezeBackward4, expand, reshape, t, transpose, unsqueeze
+from .shape import SqueezeBackward4, contiguous, expand, reshape, t, transpose, unsafe_view, unsqueeze
 
 MmBackward0 = derivative("mm", ("self", "mat2"),
                          lambda grad, self, mat2: mm(grad, t(mat2)),
@@ -30,21 +29,32 @@ DotBackward0 = derivative("dot", ("self", "tensor"),
 BmmBackward0 = derivative("bmm", ("self", "mat2"),
                           lambda grad, self, mat2: bmm(grad, transpose(mat2, 1, 2)),
                           lambda grad, self, mat2: bmm(transpose(self, 1, 2), grad))
-OuterBackward0 = derivative("outer", ("self", "vec2"),
-                            lambda grad, self, vec2: mv(grad, vec2),
-                            lambda grad, self, vec2: mv(t(grad), self))
+
+
+# How PyTorch's kernels name dtypes in their messages: C++ types for mm, legacy names elsewhere.
+_CPP_NAMES = {
+    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+    "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+}
 
 
 def _dtypes_match(name: str, a: Tensor, b: Tensor) -> None:
-    if a._data.dtype != b._data.dtype:
-        from .pointwise import legacy_name
+    """PyTorch's error (each kernel words it its own way) for operands of different dtypes."""
+    da, db = a._data.dtype, b._data.dtype
+    if da == db:
+        return
+    from .pointwise import legacy_name
 
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {legacy_name(a._data.dtype).lower()} != "
-            f"{legacy_name(b._data.dtype).lower()}" if name in ("mm", "matmul") else
-            f"{name}: expected both arguments to have the same dtype, but got: "
-            f"{D.FROM_NP[a._data.dtype].name} and {D.FROM_NP[b._data.dtype].name}"
-        )
+    if name == "mm":
+        msg = f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES[str(da)]} != {_CPP_NAMES[str(db)]}"
+    elif name == "mv":
+        msg = (f"addmv input tensors must have the same dtype, but got {legacy_name(db)}, {legacy_name(da)}, "
+               f"and {legacy_name(db)}")
+    elif name == "dot":
+        msg = f"dot : expected both vectors to have same dtype, but found {legacy_name(da)} and {legacy_name(db)}"
+    else:
+        msg = f"expected scalar type {legacy_name(da)} but found {legacy_name(db)}"
+    raise RuntimeError(msg)
 
 
 def _check(name: str, a: Any, b: Any) -> None:
@@ -59,9 +69,9 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     _check("mm", input, mat2)
     a, b = input._data, mat2._data
     if a.ndim != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise RuntimeError("mat2 must be a matrix")
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
@@ -80,7 +90,9 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
     if a.shape[1] != v.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})")
+        raise RuntimeError(
+            f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
+        )
     _dtypes_match("mv", input, vec)
     data = a @ v
     if requires_grad(input, vec):
@@ -111,9 +123,9 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     _check("bmm", input, mat2)
     a, b = input._data, mat2._data
     if a.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
+        raise RuntimeError("batch1 must be a 3D tensor")
     if b.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+        raise RuntimeError("batch2 must be a 3D tensor")
     if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] but got: "
@@ -127,12 +139,13 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    """Outer product of two 1-D tensors."""
+    """Outer product of two 1-D tensors: ``input.reshape(-1, 1) * vec2``, as PyTorch computes
+    (and records) it, so it promotes dtypes and its Node is MulBackward0."""
     _check("outer", input, vec2)
-    data = np.outer(input._data, vec2._data)
-    if requires_grad(input, vec2):
-        return record(OuterBackward0, data, (input, vec2), (input, vec2))
-    return wrap(data)
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
+    return mul(reshape(input, (input._data.shape[0], 1)), vec2)
 
 
 ger = outer
@@ -146,7 +159,13 @@ def _squeeze0(x: Tensor, shape_before: tuple) -> Tensor:
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
-    """Matrix product with NumPy's (and PyTorch's) rules for 1-D and batched operands."""
+    """Matrix product with NumPy's (and PyTorch's) rules for 1-D and batched operands.
+
+    Dispatched as PyTorch's ``_matmul_impl``, so the Nodes are the same: batches are
+    folded into one mm/mv when that needs no copy of the larger operand (or when the
+    smaller one requires grad), else broadcast into one bmm; both end in an
+    ``_unsafe_view`` (and a 2-D @ N-D fold in ``mT().contiguous()``).
+    """
     _check("matmul", input, other)
     da, db = input._data.ndim, other._data.ndim
     if da == 0 or db == 0:
@@ -155,8 +174,6 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return dot(input, other)
     if da == 2 and db == 1:
         return mv(input, other)
-    if da == 2 and db == 2:
-        return mm(input, other)
     if da == 1 and db == 2:
         if input._data.shape[0] != other._data.shape[0]:
             raise RuntimeError(
@@ -165,38 +182,73 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
             )
         row = mm(unsqueeze(input, 0), other)
         return _squeeze0(row, row._data.shape)
-    if da >= 3 and db <= 2:
-        # Fold the batch into the rows of one mm, as PyTorch does.
-        a = input._data
-        b2 = other if db == 2 else unsqueeze(other, 1)
-        out = mm(reshape(input, (-1, a.shape[-1])), b2)
-        shape = a.shape[:-1] + ((other._data.shape[-1],) if db == 2 else ())
-        return reshape(out, shape)
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if _should_fold(input, other):
+        return _folded(input, other)
     return _batched(input, other)
+
+
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """PyTorch's should_fold: fold the larger operand's batch into an mm/mv without a copy."""
+    a_larger = a._data.ndim >= b._data.ndim
+    t1 = a._data if a_larger else np.swapaxes(b._data, -1, -2)
+    smaller = b if a_larger else a
+    if not (t1.ndim >= 3 and smaller._data.ndim <= 2):
+        return False
+    if smaller._rg:
+        # Folding keeps the smaller operand's gradient one mm, not a sum over a batch.
+        return True
+    if a._data.ndim == 2:
+        return False  # 2-D @ N-D would need a transposed copy of the result
+    if t1.size == 0:
+        return True
+    shape, strides = t1.shape, t1.strides
+    for i in range(t1.ndim - 2):
+        if strides[i] != strides[i + 1] * shape[i + 1]:
+            return False
+    return True
+
+
+def _folded(input: Tensor, other: Tensor) -> Tensor:
+    swap = other._data.ndim > input._data.ndim
+    t1 = transpose(other, -1, -2) if swap else input
+    t2 = (t(input) if input._data.ndim == 2 else input) if swap else other
+    sizes1 = t1._data.shape
+    out_shape = sizes1[:-1]
+    folded = reshape(t1, (int(np.prod(out_shape)), sizes1[-1]))
+    if t2._data.ndim == 1:
+        return unsafe_view(mv(folded, t2), out_shape)
+    out = unsafe_view(mm(folded, t2), out_shape + (t2._data.shape[1],))
+    return contiguous(transpose(out, -1, -2)) if swap else out
 
 
 def _batched(input: Tensor, other: Tensor) -> Tensor:
     a, b = input._data, other._data
-    a1 = input if a.ndim > 1 else unsqueeze(input, 0)
-    b1 = other if b.ndim > 1 else unsqueeze(other, -1)
-    sa, sb = a1._data.shape, b1._data.shape
-    if sa[-1] != sb[-2]:
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{int(np.prod(sa[:-2]))}, {sa[-1]}] but "
-            f"got: [{int(np.prod(sb[:-2]))}, {sb[-2]}]."
-        )
+    n = a.shape[-2] if a.ndim > 1 else 1
+    m1 = a.shape[-1]
+    m2 = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    p = b.shape[-1] if b.ndim > 1 else 1
+    batch1, batch2 = a.shape[:max(a.ndim - 2, 0)], b.shape[:max(b.ndim - 2, 0)]
     try:
-        batch = np.broadcast_shapes(sa[:-2], sb[:-2])
+        batch = np.broadcast_shapes(batch1, batch2)
     except ValueError:
+        i = next(i for i in range(1, min(len(batch1), len(batch2)) + 1)
+                 if batch1[-i] != batch2[-i] and 1 not in (batch1[-i], batch2[-i]))
         raise RuntimeError(
-            f"The size of tensor a ({sa[-3]}) must match the size of tensor b ({sb[-3]}) at non-singleton dimension 0"
+            f"The size of tensor a ({batch1[-i]}) must match the size of tensor b ({batch2[-i]}) at non-singleton "
+            f"dimension {max(len(batch1), len(batch2)) - i}"
         ) from None
-    n = int(np.prod(batch))
-    x = reshape(expand(a1, batch + sa[-2:]), (n,) + sa[-2:])
-    y = reshape(expand(b1, batch + sb[-2:]), (n,) + sb[-2:])
-    out = bmm(x, y)
-    shape = batch + ((sa[-2],) if a.ndim > 1 else ()) + ((sb[-1],) if b.ndim > 1 else ())
-    return reshape(out, shape)
+    n_batch = int(np.prod(batch))
+    if m1 != m2:  # bmm's message, on the broadcast batch
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{n_batch}, {m1}] but "
+            f"got: [{n_batch}, {m2}]."
+        )
+    x = reshape(expand(input, batch + (n, m1)), (n_batch, n, m1))
+    y = reshape(expand(other if b.ndim > 1 else unsqueeze(other, -1), batch + (m2, p)), (n_batch, m2, p))
+    shape = batch + ((n,) if a.ndim > 1 else ()) + ((p,) if b.ndim > 1 else ())
+    return unsafe_view(bmm(x, y), shape)
 
 
 def _rmatmul(self: Tensor, other: Any) -> Any:

@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor
-from ._op import derivative, record, requires_grad, wrap
+from ._op import derivative, grad_state, record, requires_grad, wrap
 from .pointwise import abs as _abs
-from .pointwise import exp, log1p, neg, relu, sigmoid
+from .pointwise import broadcast_error, exp, legacy_name, log1p, neg, relu, sigmoid
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -54,7 +55,8 @@ def _reduce_grad(grad: Tensor, shape: tuple, reduction: str) -> Tensor:
     return grad
 
 
-def _bce_logits_input(grad: Tensor, self: Tensor, target: Tensor, weight: Any, pos_weight: Any, reduction: str) -> Tensor:
+def _bce_logits_input(grad: Tensor, self: Tensor, target: Tensor, weight: Any, pos_weight: Any,
+                      reduction: str) -> Tensor:
     g = _reduce_grad(grad, self._data.shape, reduction)
     if pos_weight is None:
         d = sigmoid(self) - target
@@ -66,7 +68,8 @@ def _bce_logits_input(grad: Tensor, self: Tensor, target: Tensor, weight: Any, p
     return d * g
 
 
-def _bce_logits_target(grad: Tensor, self: Tensor, target: Tensor, weight: Any, pos_weight: Any, reduction: str) -> Tensor:
+def _bce_logits_target(grad: Tensor, self: Tensor, target: Tensor, weight: Any, pos_weight: Any,
+                       reduction: str) -> Tensor:
     g = _reduce_grad(grad, self._data.shape, reduction)
     d = -self if pos_weight is None else (pos_weight - 1) * _softplus_neg(self) - self
     if weight is not None:
@@ -84,25 +87,45 @@ BinaryCrossEntropyWithLogitsBackward0 = derivative(
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
                                      size_average: Any = None, reduce: Any = None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
-    """Sigmoid + binary cross entropy in one stable step (one Node, as in PyTorch)."""
+    """Sigmoid + binary cross entropy in one stable step (one Node, as in PyTorch).
+
+    The loss has the target's dtype, as in PyTorch (whose kernel starts from
+    ``1 - target`` and works in place); ``weight`` and ``pos_weight`` broadcast.
+    """
     reduction = reduction_enum(legacy_reduction(size_average, reduce, reduction))
     if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
-    x = input._data
-    t = target._data.astype(x.dtype, copy=False)
+    for name, extra in (("weight", weight), ("pos_weight", pos_weight)):
+        if extra is not None and extra._rg and grad_state.enabled:
+            raise RuntimeError(
+                f"The function 'binary_cross_entropy_with_logits' is not differentiable with respect to argument "
+                f"'{name}'. This input cannot have requires_grad True."
+            )
+    x, t = input._data, target._data
+    if t.dtype.kind not in "fc":
+        computed = D.promote_types(D.FROM_NP[x.dtype], D.FROM_NP[t.dtype]).np
+        raise RuntimeError(
+            f"result type {legacy_name(computed)} can't be cast to the desired output type {legacy_name(t.dtype)}"
+        )
     sp = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
     if pos_weight is None:
         loss = (1 - t) * x + sp
     else:
-        loss = (1 - t) * x + (1 + (pos_weight._data - 1) * t) * sp
+        try:
+            loss = (1 - t) * x + (1 + (pos_weight._data - 1) * t) * sp
+        except ValueError:
+            raise broadcast_error(t, pos_weight._data) from None
     if weight is not None:
-        loss = loss * weight._data
+        try:
+            loss = loss * weight._data
+        except ValueError:
+            raise broadcast_error(loss, weight._data) from None
+    loss = np.broadcast_to(loss, np.broadcast_shapes(loss.shape, x.shape)).astype(t.dtype)
     if reduction == "mean":
-        loss = np.asarray(loss.mean(dtype=x.dtype))
+        loss = np.asarray(loss.mean(dtype=t.dtype))
     elif reduction == "sum":
-        loss = np.asarray(loss.sum(dtype=x.dtype))
-    loss = loss.astype(x.dtype, copy=False)
-    if requires_grad(input, target, weight, pos_weight):
+        loss = np.asarray(loss.sum(dtype=t.dtype))
+    if requires_grad(input, target):
         return record(BinaryCrossEntropyWithLogitsBackward0, loss, (input, target),
                       (input, target, weight, pos_weight, reduction))
     return wrap(loss)

@@ -13,12 +13,18 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype as D
+from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor
 from ._op import (
-    OUTPUT, binary_operands, derivative, grad_state, record, requires_grad, wrap,
+    OUTPUT,
+    _fit_scalar,
+    binary_operands,
+    derivative,
+    grad_state,
+    record,
+    requires_grad,
+    wrap,
 )
-
 
 
 def _check_tensor(name: str, x: Any) -> None:
@@ -51,7 +57,6 @@ _UNARY: list[tuple[str, Callable[..., Any], tuple[str, ...], Callable[..., Tenso
     ("cos", np.cos, ("self",), lambda grad, self: -grad * sin(self)),
     ("log1p", np.log1p, ("self",), lambda grad, self: grad / (self + 1)),
     ("expm1", np.expm1, ("result",), lambda grad, result: grad * (result + 1)),
-    ("square", np.square, ("self",), lambda grad, self: 2 * grad * self),
 ]
 
 # Unary ops with no gradient path (piecewise constant or integer-valued results).
@@ -62,6 +67,17 @@ _ZERO_GRAD = [
     ("trunc", np.trunc),
 ]
 
+# Ops that keep integer dtypes (the others compute integers in the default float
+# dtype), with torch's error for bool inputs: (exception type, message).
+_INTEGRAL: dict[str, tuple[type[Exception], str]] = {
+    "neg": (RuntimeError, "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                          "invert a mask, use the `~` or `logical_not()` operator instead."),
+    "relu": (RuntimeError, "Boolean inputs not supported for relu"),
+    "abs": (NotImplementedError, "\"abs_cpu\" not implemented for 'Bool'"),
+    "floor": (NotImplementedError, "\"floor_vml_cpu\" not implemented for 'Bool'"),
+    "ceil": (NotImplementedError, "\"ceil_vml_cpu\" not implemented for 'Bool'"),
+    "trunc": (NotImplementedError, "\"trunc_vml_cpu\" not implemented for 'Bool'"),
+}
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     # Stable for large |x|: exp only of non-positive numbers.
@@ -69,18 +85,22 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-def _make_unary(name: str, fn: Callable[..., Any], saved: tuple[str, ...], formula: Callable[..., Tensor],
-                float_only: bool = True) -> Callable[[Tensor], Tensor]:
+def _make_unary(name: str, fn: Callable[..., Any], saved: tuple[str, ...],
+                formula: Callable[..., Tensor]) -> Callable[[Tensor], Tensor]:
     cls = derivative(name, saved, formula)
     save_output = saved == ("result",)
     save_input = saved == ("self",)
     default = D.get_default_dtype
+    integral = _INTEGRAL.get(name)
 
     def op(input: Tensor) -> Tensor:
         _check_tensor(name, input)
         x = input._data
-        if float_only and x.dtype.kind not in "fc":
-            x = x.astype(default().np)
+        if x.dtype.kind not in "fc":
+            if integral is None:
+                x = x.astype(default().np)
+            elif x.dtype == np.bool_:
+                raise integral[0](integral[1])
         data = fn(x)
         if input._rg and grad_state.enabled:
             return record(cls, data, (input,), (OUTPUT,) if save_output else (input,) if save_input else ())
@@ -95,11 +115,17 @@ def _make_piecewise(name: str, fn: Callable[..., Any]) -> Callable[[Tensor], Ten
     # The derivative is 0 almost everywhere; torch records a Node that returns zeros.
     cls = derivative(name, (), lambda grad: grad * 0)
 
+    error = _INTEGRAL.get(name)  # None for sign: the sign of a bool is itself, as in torch
+
     def op(input: Tensor) -> Tensor:
         _check_tensor(name, input)
-        data = fn(input._data)
-        if name == "sign" and input._data.dtype == np.bool_:
-            data = input._data.copy()
+        x = input._data
+        if x.dtype == np.bool_:
+            if error is not None:
+                raise error[0](error[1])
+            data = x.copy()
+        else:
+            data = fn(x)
         if input._rg and grad_state.enabled:
             return record(cls, data, (input,))
         return wrap(data)
@@ -109,31 +135,26 @@ def _make_piecewise(name: str, fn: Callable[..., Any]) -> Callable[[Tensor], Ten
     return op
 
 
-_g = globals()
-for _row in _UNARY:
-    _g[_row[0]] = _make_unary(*_row)
-for _name, _fn in _ZERO_GRAD:
-    _g[_name] = _make_piecewise(_name, _fn)
-
-neg: Callable[[Tensor], Tensor]
-exp: Callable[[Tensor], Tensor]
-log: Callable[[Tensor], Tensor]
-tanh: Callable[[Tensor], Tensor]
-sigmoid: Callable[[Tensor], Tensor]
-relu: Callable[[Tensor], Tensor]
-abs: Callable[[Tensor], Tensor]  # noqa: A001 - torch.abs
-sqrt: Callable[[Tensor], Tensor]
-rsqrt: Callable[[Tensor], Tensor]
-reciprocal: Callable[[Tensor], Tensor]
-sin: Callable[[Tensor], Tensor]
-cos: Callable[[Tensor], Tensor]
-log1p: Callable[[Tensor], Tensor]
-expm1: Callable[[Tensor], Tensor]
-square: Callable[[Tensor], Tensor]
-sign: Callable[[Tensor], Tensor]
-floor: Callable[[Tensor], Tensor]
-ceil: Callable[[Tensor], Tensor]
-trunc: Callable[[Tensor], Tensor]
+# The functions, one per row (named explicitly, so readers and linters can find them).
+_MADE = {row[0]: _make_unary(*row) for row in _UNARY} | {name: _make_piecewise(name, fn) for name, fn in _ZERO_GRAD}
+neg = _MADE["neg"]
+exp = _MADE["exp"]
+log = _MADE["log"]
+tanh = _MADE["tanh"]
+sigmoid = _MADE["sigmoid"]
+relu = _MADE["relu"]
+abs = _MADE["abs"]
+sqrt = _MADE["sqrt"]
+rsqrt = _MADE["rsqrt"]
+reciprocal = _MADE["reciprocal"]
+sin = _MADE["sin"]
+cos = _MADE["cos"]
+log1p = _MADE["log1p"]
+expm1 = _MADE["expm1"]
+sign = _MADE["sign"]
+floor = _MADE["floor"]
+ceil = _MADE["ceil"]
+trunc = _MADE["trunc"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -160,10 +181,10 @@ MulBackward0 = derivative("mul", ("self", "other"),
 DivBackward0 = derivative("div", ("self", "other"),
                           lambda grad, self, other: grad / other,
                           lambda grad, self, other: -grad * ((self / other) / other))
-# x ** e with a scalar e. d/dx at e == 0 is 0 (also where x == 0).
+# x ** e with a scalar e. d/dx is 0 where e == 0 (also at x == 0, where 0 * 0 ** -1 is nan).
 PowBackward0 = derivative("pow", ("self", "exponent"),
                           lambda grad, self, exponent: _pow_grad_base(grad, self, exponent))
-# x ** y with tensors. d/dy at x == 0, y >= 0 is taken as 0 (log 0 would give nan).
+# x ** y with tensors. d/dx is 0 where y == 0; d/dy is 0 where x == 0 and y >= 0 (log 0 would give nan).
 PowBackward1 = derivative("pow", ("self", "exponent", "result"),
                           lambda grad, self, exponent, result: _pow_grad_base(grad, self, exponent),
                           lambda grad, self, exponent, result: _pow_grad_exponent(grad, self, exponent, result),
@@ -173,10 +194,18 @@ PowBackward2 = derivative("pow", ("self", "exponent", "result"),
                           lambda grad, self, exponent, result: None,
                           lambda grad, self, exponent, result: _pow_grad_exponent(grad, self, exponent, result),
                           overload=2)
-# remainder(a, b) = a - b * floor(a / b)
-RemainderBackward0 = derivative("remainder", ("self", "other"),
+# remainder(a, b) = a - b * floor(a / b): Backward0 for a scalar b, Backward1 for a tensor b.
+RemainderBackward0 = derivative("remainder", (), lambda grad: grad)
+RemainderBackward1 = derivative("remainder", ("self", "other"),
                                 lambda grad, self, other: grad,
-                                lambda grad, self, other: -grad * floor(div(self, other)))
+                                lambda grad, self, other: -grad * floor(div(self, other)), overload=1)
+# maximum / minimum: the winning input gets the gradient, ties share it (as PyTorch).
+MaximumBackward0 = derivative("maximum", ("self", "other"),
+                              lambda grad, self, other: _winner_grad(grad, self, other, lt(self, other)),
+                              lambda grad, self, other: _winner_grad(grad, self, other, gt(self, other)))
+MinimumBackward0 = derivative("minimum", ("self", "other"),
+                              lambda grad, self, other: _winner_grad(grad, self, other, gt(self, other)),
+                              lambda grad, self, other: _winner_grad(grad, self, other, lt(self, other)))
 # where picks a branch; the unpicked branch gets zero.
 WhereBackward0 = derivative("where", ("condition",),
                             lambda grad, condition: None,
@@ -186,24 +215,58 @@ WhereBackward0 = derivative("where", ("condition",),
 
 def _pow_grad_base(grad: Tensor, self: Tensor, exponent: Any) -> Tensor:
     if isinstance(exponent, Tensor):
-        return grad * exponent * pow(self, exponent - 1)
+        return where(eq(exponent, 0), 0, grad * (exponent * pow(self, exponent - 1)))
     if exponent == 0:
-        return grad * 0
-    return grad * exponent * pow(self, exponent - 1)
+        return _zeros_like(self)
+    return grad * (exponent * pow(self, exponent - 1))
 
 
 def _pow_grad_exponent(grad: Tensor, self: Any, exponent: Tensor, result: Tensor) -> Tensor:
     if isinstance(self, Tensor):
         zero_base = logical_and(eq(self, 0), ge(exponent, 0))
-        return where(zero_base, 0, grad * (result * log(self)))
+        return grad * where(zero_base, 0, result * log(self))
     if self == 0:
-        return where(ge(exponent, 0), 0, grad * (result * math.log(self) if self > 0 else result * math.nan))
-    return grad * (result * math.log(self)) if self > 0 else grad * (result * math.nan)
+        return grad * where(ge(exponent, 0), 0, result * -math.inf)
+    return grad * (result * (math.log(self) if self > 0 else math.nan))
+
+
+def _winner_grad(grad: Tensor, self: Tensor, other: Tensor, loses: Tensor) -> Tensor:
+    return where(loses, 0, where(eq(self, other), grad / 2, grad))
+
+
+def _zeros_like(x: Tensor) -> Tensor:
+    """A zero gradient (a constant: its own derivative is zero too)."""
+    return wrap(np.zeros_like(x._data))
 
 
 def _binary_check(name: str, a: Any, b: Any) -> None:
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
+
+
+def broadcast_error(*operands: Any) -> RuntimeError:
+    """PyTorch's error for operands whose shapes do not broadcast (the first mismatch from the right)."""
+    shapes = [np.shape(x) for x in operands]
+    acc = shapes[0]
+    for shape in shapes[1:]:
+        n = max(len(acc), len(shape))
+        for i in range(n - 1, -1, -1):
+            a = acc[i - n + len(acc)] if i - n + len(acc) >= 0 else 1
+            b = shape[i - n + len(shape)] if i - n + len(shape) >= 0 else 1
+            if a != b and a != 1 and b != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {i}"
+                )
+        acc = np.broadcast_shapes(acc, shape)
+    return RuntimeError(f"shapes {[list(s) for s in shapes]} cannot be broadcast together")
+
+
+def _apply(fn: Callable[..., Any], a: Any, b: Any) -> Any:
+    """``fn(a, b)`` on arrays, with PyTorch's error where the shapes do not broadcast."""
+    try:
+        return fn(a, b)
+    except ValueError:
+        raise broadcast_error(a, b) from None
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
@@ -212,10 +275,38 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     if out is not None:
         return _out(out, add(input, other, alpha=alpha))
     a, b = binary_operands(input, other)
-    data = a + b if alpha == 1 else a + alpha * b
+    try:
+        data = a + b if alpha == 1 and type(alpha) is int else a + _times_alpha(a, b, alpha)
+    except ValueError:
+        raise broadcast_error(a, b) from None
     if requires_grad(input, other):
         return record(AddBackward0, data, (input, other), (alpha,))
     return wrap(data)
+
+
+def _times_alpha(a: Any, b: Any, alpha: Any) -> Any:
+    """alpha * b in the result dtype, with torch's checks of alpha."""
+    dt = _arr_dtype(a) if isinstance(a, np.ndarray) else _arr_dtype(b)
+    if isinstance(alpha, bool) and dt != np.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and dt.kind in "iub":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if dt == np.bool_:
+        return np.logical_and(b, bool(alpha))
+    return _fit_scalar(alpha, dt) * b
+
+
+def _check_bool_sub(a: Any, b: Any) -> None:
+    if _is_bool(a) and _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
@@ -223,13 +314,12 @@ def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     _binary_check("sub", input, other)
     if out is not None:
         return _out(out, sub(input, other, alpha=alpha))
-    if _is_bool(input) and _is_bool(other):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. "
-            "Use the `^` or `logical_xor()` operator instead."
-        )
+    _check_bool_sub(input, other)
     a, b = binary_operands(input, other)
-    data = a - b if alpha == 1 else a - alpha * b
+    try:
+        data = a - b if alpha == 1 and type(alpha) is int else a - _times_alpha(a, b, alpha)
+    except ValueError:
+        raise broadcast_error(a, b) from None
     if requires_grad(input, other):
         return record(SubBackward0, data, (input, other), (alpha,))
     return wrap(data)
@@ -240,8 +330,12 @@ subtract = sub
 
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """other - alpha * input (what ``2 - x`` computes)."""
+    _check_bool_sub(input, other)
     a, b = binary_operands(input, other)
-    data = b - a if alpha == 1 else b - alpha * a
+    try:
+        data = b - a if alpha == 1 and type(alpha) is int else b - _times_alpha(b, a, alpha)
+    except ValueError:
+        raise broadcast_error(a, b) from None
     if requires_grad(input, other):
         cls = RsubBackward0 if isinstance(other, Tensor) else RsubBackward1
         return record(cls, data, (input, other) if cls is RsubBackward0 else (input,), (alpha,))
@@ -254,7 +348,10 @@ def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     if out is not None:
         return _out(out, mul(input, other))
     a, b = binary_operands(input, other)
-    data = a * b
+    try:
+        data = a * b
+    except ValueError:
+        raise broadcast_error(a, b) from None
     if requires_grad(input, other):
         return record(MulBackward0, data, (input, other), (input, other))
     return wrap(data)
@@ -268,15 +365,19 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor
     _binary_check("div", input, other)
     if out is not None:
         return _out(out, div(input, other, rounding_mode=rounding_mode))
-    a, b = binary_operands(input, other)
     if rounding_mode is not None:
-        return _rounding_div(input, other, a, b, rounding_mode)
-    if _arr_dtype(a).kind not in "fc" and _arr_dtype(b).kind not in "fc":
-        # True division of integers gives the default float dtype, as in torch.
+        return _rounding_div(input, other, rounding_mode)
+    if not _is_floating(input) and not _is_floating(other):
+        # True division of integers gives the default float dtype, as in torch; the
+        # integers are converted first, so that uint8 / -1 is not 255ths.
         default = D.get_default_dtype().np
-        a = a.astype(default) if isinstance(a, np.ndarray) else a
-        b = b.astype(default) if isinstance(b, np.ndarray) else b
-    data = a / b
+        a, b = _as_float_operand(input, default), _as_float_operand(other, default)
+    else:
+        a, b = binary_operands(input, other)
+    try:
+        data = a / b
+    except ValueError:
+        raise broadcast_error(a, b) from None
     if requires_grad(input, other):
         return record(DivBackward0, data, (input, other), (input, other))
     return wrap(data)
@@ -285,24 +386,38 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor
 true_divide = divide = div
 
 
+def _is_floating(x: Any) -> bool:
+    return x._data.dtype.kind in "fc" if isinstance(x, Tensor) else isinstance(x, (float, complex))
+
+
+def _as_float_operand(x: Any, dt: np.dtype) -> Any:
+    return x._data.astype(dt) if isinstance(x, Tensor) else x
+
+
 def _arr_dtype(x: Any) -> np.dtype:
     return x.dtype if isinstance(x, np.ndarray) else np.result_type(x)
 
 
-def _rounding_div(input: Any, other: Any, a: Any, b: Any, mode: str) -> Tensor:
+def _check_not_bool(kernel: str, a: Any, b: Any) -> None:
+    if _arr_dtype(a) == np.bool_ and _arr_dtype(b) == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _rounding_div(input: Any, other: Any, mode: str) -> Tensor:
     if mode not in ("trunc", "floor"):
         raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'"
         )
-    integral = isinstance(a, np.ndarray) and a.dtype.kind in "iub" or isinstance(b, np.ndarray) and b.dtype.kind in "iub"
-    if integral and _arr_dtype(a).kind in "iub" and _arr_dtype(b).kind in "iub":
+    a, b = binary_operands(input, other)
+    _check_not_bool(f"div_{mode}_cpu", a, b)
+    if _arr_dtype(a).kind in "iu" and _arr_dtype(b).kind in "iu":
         if np.any(np.asarray(b) == 0):
             raise RuntimeError("ZeroDivisionError")
-        q = np.floor_divide(a, b)
+        q = _apply(np.floor_divide, a, b)
         if mode == "trunc":
             q = q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
         return wrap(q)
-    q = np.true_divide(a, b)
+    q = _apply(np.true_divide, a, b)
     data = np.trunc(q) if mode == "trunc" else np.floor(q)
     if requires_grad(input, other):
         return record(_ZeroDivGrad, data, (input, other))
@@ -316,7 +431,8 @@ def floor_divide(input: Any, other: Any) -> Tensor:
     """input // other, rounding toward negative infinity (not differentiable, as in torch)."""
     _binary_check("floor_divide", input, other)
     a, b = binary_operands(input, other)
-    data = np.floor_divide(a, b)
+    _check_not_bool("div_floor_cpu", a, b)
+    data = _apply(np.floor_divide, a, b)
     if requires_grad(input, other):
         return record(_NotDifferentiable, data, (input, other), ("floor_divide",))
     return wrap(data)
@@ -330,16 +446,21 @@ _NotDifferentiable.name = lambda self: "ember::autograd::NotImplemented"  # type
 
 
 def _raise_not_differentiable(op: str) -> Tensor:
-    raise RuntimeError(f"the derivative for '{op}' is not implemented.")
+    raise RuntimeError(f"derivative for aten::{op} is not implemented")
 
 
 def remainder(input: Any, other: Any) -> Tensor:
     """Python's modulus: the result has the sign of ``other``."""
     _binary_check("remainder", input, other)
     a, b = binary_operands(input, other)
-    data = np.remainder(a, b)
+    _check_not_bool("remainder_cpu", a, b)
+    data = _apply(np.remainder, a, b)
     if requires_grad(input, other):
-        return record(RemainderBackward0, data, (input, other), (input, other))
+        if not isinstance(input, Tensor):  # remainder(Scalar, Tensor) has no derivative in torch
+            return record(_NotDifferentiable, data, (input, other), ("remainder",))
+        if not isinstance(other, Tensor):
+            return record(RemainderBackward0, data, (input,))
+        return record(RemainderBackward1, data, (input, other), (input, other))
     return wrap(data)
 
 
@@ -347,10 +468,13 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch.pow
     """input ** exponent (PowBackward0 for a scalar exponent, 1 for tensors, 2 for a scalar base)."""
     _binary_check("pow", input, exponent)
     a, b = binary_operands(input, exponent)
-    if (_arr_dtype(a).kind in "iu" and _arr_dtype(b).kind in "iu"
-            and np.any(np.asarray(b) < 0)):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    data = np.power(a, b)
+    _check_not_bool("pow", a, b)
+    if _arr_dtype(a).kind in "iu" and _arr_dtype(b).kind in "iu":
+        if not isinstance(exponent, Tensor) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        data = _apply(_int_power, a, b)
+    else:
+        data = _apply(np.power, a, b)
     if requires_grad(input, exponent):
         if not isinstance(exponent, Tensor):
             return record(PowBackward0, data, (input,), (input, exponent))
@@ -358,6 +482,42 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch.pow
             return record(PowBackward2, data, (None, exponent), (input, exponent, OUTPUT))
         return record(PowBackward1, data, (input, exponent), (input, exponent, OUTPUT))
     return wrap(data)
+
+
+def _int_power(a: Any, b: Any) -> np.ndarray:
+    """Integer powers as torch computes them: a ** -n is 1 / a ** n truncated (0 unless |a| == 1)."""
+    negative = np.asarray(b) < 0
+    if not negative.any():
+        return np.asarray(np.power(a, b))
+    positive = np.power(a, np.where(negative, 0, b))
+    inverse = np.where(np.asarray(a) == 1, 1, np.where(np.asarray(a) == -1, 1 - 2 * (np.asarray(b) % 2), 0))
+    return np.where(negative, inverse, positive).astype(positive.dtype)
+
+
+def _make_extremum(name: str, fn: Callable[..., Any], cls: type) -> Callable[[Tensor, Tensor], Tensor]:
+    def op(input: Tensor, other: Tensor) -> Tensor:
+        for i, (arg, x) in enumerate((("input", input), ("other", other))):
+            if not isinstance(x, Tensor):
+                raise TypeError(f"{name}(): argument '{arg}' (position {i + 1}) must be Tensor, not {type(x).__name__}")
+        a, b = binary_operands(input, other)
+        data = _apply(fn, a, b)
+        if requires_grad(input, other):
+            return record(cls, data, (input, other), (input, other))
+        return wrap(data)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name} of two tensors (nan wins), as torch.{name}; its Node is {cls.__name__}."
+    return op
+
+
+maximum = _make_extremum("maximum", np.maximum, MaximumBackward0)
+minimum = _make_extremum("minimum", np.minimum, MinimumBackward0)
+
+
+def square(input: Tensor) -> Tensor:
+    """input ** 2, recorded as PyTorch does: a PowBackward0 Node (int stays int, bool gives int64)."""
+    _check_tensor("square", input)
+    return pow(input, 2)
 
 
 def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
@@ -368,27 +528,32 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
         return nonzero(condition, as_tuple=True)
     cond = condition._data
     if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {D.FROM_NP[cond.dtype].name.capitalize()}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {legacy_name(cond.dtype)}"
+        )
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         a, b = binary_operands(input, other)
     else:
         a, b = np.asarray(input), np.asarray(other)
-    data = np.where(cond, a, b)
+    try:
+        data = np.where(cond, a, b)
+    except ValueError:
+        raise broadcast_error(cond, a, b) from None
     if requires_grad(input, other):
         return record(WhereBackward0, data, (condition, input, other), (condition,))
     return wrap(data)
 
 
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
-    return wrap(np.logical_and(input._data, _data(other)))
+    return wrap(_apply(np.logical_and, input._data, _data(other)))
 
 
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
-    return wrap(np.logical_or(input._data, _data(other)))
+    return wrap(_apply(np.logical_or, input._data, _data(other)))
 
 
 def logical_xor(input: Tensor, other: Tensor) -> Tensor:
-    return wrap(np.logical_xor(input._data, _data(other)))
+    return wrap(_apply(np.logical_xor, input._data, _data(other)))
 
 
 def logical_not(input: Tensor) -> Tensor:
@@ -410,7 +575,7 @@ def _make_compare(name: str, fn: Callable[..., Any]) -> Callable[[Any, Any], Ten
     def op(input: Any, other: Any) -> Tensor:
         _binary_check(name, input, other)
         a, b = binary_operands(input, other)
-        return wrap(fn(a, b))
+        return wrap(_apply(fn, a, b))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise ``{name}`` comparison with broadcasting; a bool tensor."
@@ -596,28 +761,29 @@ def _invert(self: Tensor) -> Tensor:
         return wrap(~self._data)
     if self._data.dtype.kind in "iu":
         return wrap(~self._data)
-    raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+    raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
 
 
 def _bitwise(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     def method(self: Tensor, other: Any) -> Any:
-        if not isinstance(other, (Tensor, int, bool)):
+        if not isinstance(other, (Tensor, int, bool, float)):
             return NotImplemented
         a, b = binary_operands(self, other)
-        if _arr_dtype(a).kind not in "iub" or _arr_dtype(b).kind not in "iub":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
-        return wrap(fn(a, b))
+        dt = _arr_dtype(a) if isinstance(a, np.ndarray) else _arr_dtype(b)
+        if dt.kind not in "iub":
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{legacy_name(dt)}'")
+        return wrap(_apply(fn, a, b))
 
     return method
 
 
-_ops = {name: _g[name] for name, *_ in _UNARY} | {name: _g[name] for name, _ in _ZERO_GRAD}
+_ops = _MADE | {"square": square}
 _binary = {
     "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div, "divide": div,
     "true_divide": div, "floor_divide": floor_divide, "remainder": remainder, "pow": pow,
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "greater": gt, "greater_equal": ge,
     "less": lt, "less_equal": le, "not_equal": ne, "logical_and": logical_and, "logical_or": logical_or,
-    "logical_xor": logical_xor,
+    "logical_xor": logical_xor, "maximum": maximum, "minimum": minimum,
 }
 _inplace_of = {
     name: _ops[name] for name in ("neg", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt", "rsqrt",

@@ -14,24 +14,25 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype as D
+from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._op import OUTPUT, derivative, grad_state, record, wrap
 from .pointwise import abs as _abs
-from .pointwise import eq, sign, where
+from .pointwise import eq, isnan, maximum, minimum, sign, where
 from .shape import expand, reshape, scatter_into_zeros
 
 
 def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     """Normalise ``dim`` (None, int, tuple or list) to a sorted tuple of non-negative dims."""
-    if dim is None:
-        return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         dim = (int(dim),)
+    if dim is None or len(dim) == 0:  # torch: no dims (None or ()) reduces over all of them
+        return tuple(range(ndim))
     out = tuple(sorted({_wrap_dim(int(d), ndim) for d in dim}))
     if len(out) != len(dim):
         raise RuntimeError(f"dim {dim[0]} appears multiple times in the list of dims")
-    return out
+    # A 0-d tensor accepts dim 0 or -1, which name no axis of its array.
+    return out if ndim else ()
 
 
 def _expand_back(grad: Tensor, shape: tuple, dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
@@ -59,16 +60,21 @@ SumBackward1 = derivative("sum", ("self_sym_sizes", "dim", "keepdim"),
 MeanBackward0 = derivative("mean", ("self_sym_sizes", "self_sym_numel"),
                            lambda grad, shape, n: expand(grad, shape) / n)
 MeanBackward1 = derivative("mean", ("self_sym_sizes", "dim", "keepdim", "numel"),
-                           lambda grad, shape, dims, keepdim, n: _expand_back(grad, shape, dims, keepdim) / n, overload=1)
+                           lambda grad, shape, dims, keepdim, n: _expand_back(grad, shape, dims, keepdim) / n,
+                           overload=1)
 LinalgVectorNormBackward0 = derivative("linalg_vector_norm", ("self", "ord", "dim", "keepdim", "result"),
                                        lambda grad, self, ord, dims, keepdim, result:
                                        _norm_backward(grad, self, ord, dims, keepdim, result))
-MaxBackward1 = derivative("max", ("self", "result"), lambda grad, self, result: _evenly_distribute(grad, self, result), overload=1)
-MinBackward1 = derivative("min", ("self", "result"), lambda grad, self, result: _evenly_distribute(grad, self, result), overload=1)
+MaxBackward1 = derivative("max", ("self", "result"),
+                          lambda grad, self, result: _evenly_distribute(grad, self, result), overload=1)
+MinBackward1 = derivative("min", ("self", "result"),
+                          lambda grad, self, result: _evenly_distribute(grad, self, result), overload=1)
 MaxBackward0 = derivative("max", ("self_sym_sizes", "dim", "keepdim", "indices"),
-                          lambda grad, shape, dim, keepdim, idx: _value_selecting(grad, shape, dim, keepdim, idx), n_outputs=2)
+                          lambda grad, shape, dim, keepdim, idx: _value_selecting(grad, shape, dim, keepdim, idx),
+                          n_outputs=2)
 MinBackward0 = derivative("min", ("self_sym_sizes", "dim", "keepdim", "indices"),
-                          lambda grad, shape, dim, keepdim, idx: _value_selecting(grad, shape, dim, keepdim, idx), n_outputs=2)
+                          lambda grad, shape, dim, keepdim, idx: _value_selecting(grad, shape, dim, keepdim, idx),
+                          n_outputs=2)
 AmaxBackward0 = derivative("amax", ("self", "dim", "keepdim", "result"),
                            lambda grad, self, dims, keepdim, result: _amax_backward(grad, self, dims, keepdim, result))
 AminBackward0 = derivative("amin", ("self", "dim", "keepdim", "result"),
@@ -76,22 +82,24 @@ AminBackward0 = derivative("amin", ("self", "dim", "keepdim", "result"),
 
 
 def _evenly_distribute(grad: Tensor, self: Tensor, result: Tensor) -> Tensor:
-    mask = eq(self, result)
+    # Ties share the gradient evenly; a nan maximum sends it to the nans (as PyTorch).
+    mask = isnan(self) if np.isnan(result._data) else eq(self, result)
     return where(mask, grad / mask._data.sum(), 0)
 
 
 def _amax_backward(grad: Tensor, self: Tensor, dims: tuple, keepdim: bool, result: Tensor) -> Tensor:
+    # PyTorch's scale_grad_by_count: ties share evenly; a nan result gives nan (0 * inf).
     shape = self._data.shape
-    r = _expand_back(result, shape, dims, keepdim)
-    mask = eq(self, r)
-    count = _expand_back(wrap(np.asarray(mask._data.sum(axis=dims, keepdims=keepdim))), shape, dims, keepdim)
-    return where(mask, _expand_back(grad, shape, dims, keepdim) / count, 0)
+    mask = eq(self, _expand_back(result, shape, dims, keepdim))
+    return mask * (_expand_back(grad, shape, dims, keepdim) / sum(mask, dims, keepdim=True))
 
 
 def _value_selecting(grads: tuple, shape: tuple, dim: int, keepdim: bool, indices: Tensor) -> Tensor:
     grad = grads[0]
     if grad is None:
         return None  # type: ignore[return-value]
+    if not shape:  # max(dim) of a 0-d tensor is the tensor itself
+        return grad
     idx = indices._data if keepdim else np.expand_dims(indices._data, dim)
     g = grad if keepdim else reshape(grad, idx.shape)
     grid = list(np.indices(idx.shape, sparse=True))
@@ -100,22 +108,25 @@ def _value_selecting(grads: tuple, shape: tuple, dim: int, keepdim: bool, indice
 
 
 def _norm_backward(grad: Tensor, self: Tensor, ord: float, dims: tuple | None, keepdim: bool, result: Tensor) -> Tensor:
+    """PyTorch's linalg_vector_norm_backward; at a zero norm the subgradient 0 is chosen."""
     shape = self._data.shape
     if ord == 0:
-        return self * 0
-    if ord == 1:
-        return sign(self) * _expand_back(grad, shape, dims, keepdim)
+        return None  # type: ignore[return-value]  # piecewise constant: PyTorch gives no gradient
     g = _expand_back(grad, shape, dims, keepdim)
+    if ord == 1:
+        return sign(self) * g
     r = _expand_back(result, shape, dims, keepdim)
     if ord == 2:
-        # At a zero norm the subgradient 0 is chosen, as PyTorch does.
-        return where(eq(r, 0), 0, self * (g / r))
+        return self * where(eq(r, 0), 0, g / r)
     if ord in (float("inf"), float("-inf")):
         mask = eq(_abs(self), r)
         count = _expand_back(wrap(np.asarray(mask._data.sum(axis=dims, keepdims=keepdim))), shape, dims, keepdim)
         return where(mask, sign(self) * g / count, 0)
-    a = _abs(self)
-    return where(eq(r, 0), 0, self * a ** (ord - 2) * g / r ** (ord - 1))
+    if ord < 1:
+        scaled = where(eq(self, 0), 0, sign(self) * _abs(self) ** (ord - 1))
+        return scaled * g * r ** (1 - ord)
+    scaled = sign(self) * _abs(self) ** (ord - 1) if ord < 2 else self * _abs(self) ** (ord - 2)
+    return scaled * where(eq(r, 0), 0, g / r ** (ord - 1))
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,8 +267,8 @@ def _extreme(name: str, input: Tensor, dim: Any, keepdim: bool, full_cls: Any, d
         if input._rg and grad_state.enabled:
             return record(full_cls, data, (input,), (input, OUTPUT))
         return wrap(data)
-    if isinstance(dim, Tensor):  # max(input, other): the elementwise maximum
-        return where(input > dim if name == "max" else input < dim, input, dim)
+    if isinstance(dim, Tensor):  # max(input, other): the elementwise maximum (MaximumBackward0)
+        return (maximum if name == "max" else minimum)(input, dim)
     d = _wrap_dim(dim, x.ndim)
     if x.ndim and x.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
@@ -283,10 +294,25 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
     return _extreme("min", input, dim, keepdim, MinBackward1, MinBackward0, np.argmin)
 
 
+def _check_nonempty(name: str, x: np.ndarray, dims: tuple | None, full_error: type[Exception]) -> None:
+    """PyTorch's errors for a max/min-like reduction over no elements."""
+    if dims is None or len(dims) == x.ndim:
+        if x.size == 0:
+            raise full_error(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+                + (" Specify the reduction dim with the 'dim' argument." if full_error is RuntimeError else "")
+            )
+        return
+    for d in dims:
+        if x.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    """Max over dims, sharing the gradient evenly among ties."""
+    """Max over dims (all when ``dim`` is ()), sharing the gradient evenly among ties."""
     x = input._data
-    dims = _dims(dim if dim != () else None, x.ndim)
+    dims = _dims(dim, x.ndim)
+    _check_nonempty("amax", x, None if dim == () else dims, RuntimeError)
     data = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
     if input._rg and grad_state.enabled:
         return record(AmaxBackward0, data, (input,), (input, dims, keepdim, OUTPUT))
@@ -294,43 +320,53 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    """Min over dims, sharing the gradient evenly among ties."""
+    """Min over dims (all when ``dim`` is ()), sharing the gradient evenly among ties."""
     x = input._data
-    dims = _dims(dim if dim != () else None, x.ndim)
+    dims = _dims(dim, x.ndim)
+    _check_nonempty("amin", x, None if dim == () else dims, RuntimeError)
     data = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
     if input._rg and grad_state.enabled:
         return record(AminBackward0, data, (input,), (input, dims, keepdim, OUTPUT))
     return wrap(data)
 
 
+def _arg_extreme(name: str, fn: Callable[..., Any], input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    x = input._data
+    if x.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None:
+        _check_nonempty(name, x, None, IndexError)
+        return wrap(np.asarray(fn(x), dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
+    d = _wrap_dim(dim, x.ndim)
+    _check_nonempty(name, x, (d,) if x.ndim else None, IndexError)
+    return wrap(np.asarray(fn(x, axis=d if x.ndim else None, keepdims=keepdim), dtype=np.int64))
+
+
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest element (flattened when ``dim`` is None), int64."""
-    x = input._data
-    if dim is None:
-        return wrap(np.asarray(np.argmax(x), dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
-    return wrap(np.asarray(np.argmax(x, axis=_wrap_dim(dim, x.ndim), keepdims=keepdim), dtype=np.int64))
+    return _arg_extreme("argmax", np.argmax, input, dim, keepdim)
 
 
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element (flattened when ``dim`` is None), int64."""
+    return _arg_extreme("argmin", np.argmin, input, dim, keepdim)
+
+
+def _logical_reduction(fn: Callable[..., Any], input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     x = input._data
-    if dim is None:
-        return wrap(np.asarray(np.argmin(x), dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
-    return wrap(np.asarray(np.argmin(x, axis=_wrap_dim(dim, x.ndim), keepdims=keepdim), dtype=np.int64))
+    data = np.asarray(fn(x, axis=_dims(dim, x.ndim), keepdims=keepdim))
+    # bool results, except that uint8 stays uint8, as in torch.
+    return wrap(data.astype(np.uint8) if x.dtype == np.uint8 else data)
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """True where every element (over ``dim``) is nonzero."""
-    x = input._data
-    axis = None if dim is None else _dims(dim, x.ndim)
-    return wrap(np.asarray(np.all(x, axis=axis, keepdims=keepdim)))
+    return _logical_reduction(np.all, input, dim, keepdim)
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """True where some element (over ``dim``) is nonzero."""
-    x = input._data
-    axis = None if dim is None else _dims(dim, x.ndim)
-    return wrap(np.asarray(np.any(x, axis=axis, keepdims=keepdim)))
+    return _logical_reduction(np.any, input, dim, keepdim)
 
 
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {

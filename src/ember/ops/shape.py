@@ -11,31 +11,35 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype as D
+from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.graph import Node
 from ._op import derivative, grad_state, new_node, record, record_multi, wrap
-
 
 # ---------------------------------------------------------------------------------------
 # Derivatives. ``self_sym_sizes`` is the input's shape, as PyTorch names it.
 # ---------------------------------------------------------------------------------------
 ViewBackward0 = derivative("view", ("self_sym_sizes",), lambda grad, shape: reshape(grad, shape))
 UnsafeViewBackward0 = derivative("unsafe_view", ("self_sym_sizes",), lambda grad, shape: reshape(grad, shape))
+ReshapeAliasBackward0 = derivative("reshape_alias", ("self_sym_sizes",), lambda grad, shape: reshape(grad, shape))
 TBackward0 = derivative("t", (), lambda grad: t(grad))
 TransposeBackward0 = derivative("transpose", ("dim0", "dim1"), lambda grad, d0, d1: transpose(grad, d0, d1))
 PermuteBackward0 = derivative("permute", ("dims",), lambda grad, dims: permute(grad, _inverse_perm(dims)))
 ExpandBackward0 = derivative("expand", ("self_sym_sizes",), lambda grad, shape: sum_to_size(grad, shape))
 SqueezeBackward0 = derivative("squeeze", ("self_sym_sizes",), lambda grad, shape: reshape(grad, shape))
-SqueezeBackward1 = derivative("squeeze", ("self_sym_sizes", "dim"), lambda grad, shape, dim: reshape(grad, shape), overload=1)
-SqueezeBackward2 = derivative("squeeze", ("self_sym_sizes", "dim"), lambda grad, shape, dim: reshape(grad, shape), overload=2)
+SqueezeBackward1 = derivative("squeeze", ("self_sym_sizes", "dim"),
+                              lambda grad, shape, dim: reshape(grad, shape), overload=1)
+SqueezeBackward2 = derivative("squeeze", ("self_sym_sizes", "dim"),
+                              lambda grad, shape, dim: reshape(grad, shape), overload=2)
 # squeeze_(dim), the in-place form matmul uses on its 1-D operand.
-SqueezeBackward4 = derivative("squeeze", ("self_sym_sizes", "dim"), lambda grad, shape, dim: reshape(grad, shape), overload=4)
+SqueezeBackward4 = derivative("squeeze", ("self_sym_sizes", "dim"),
+                              lambda grad, shape, dim: reshape(grad, shape), overload=4)
 UnsqueezeBackward0 = derivative("unsqueeze", ("dim",), lambda grad, dim: squeeze(grad, dim))
 SelectBackward0 = derivative("select", ("self_sym_sizes", "dim", "index"),
                              lambda grad, shape, dim, index: _select_backward(grad, shape, dim, index))
 SliceBackward0 = derivative("slice", ("self_sym_sizes", "dim", "start", "end", "step"),
-                            lambda grad, shape, dim, start, end, step: _slice_backward(grad, shape, dim, start, end, step))
+                            lambda grad, shape, dim, start, end, step:
+                            _slice_backward(grad, shape, dim, start, end, step))
 IndexBackward0 = derivative("index", ("self_sym_sizes", "indices"),
                             lambda grad, shape, key: _index_backward(grad, shape, key))
 CloneBackward0 = derivative("clone", (), lambda grad: grad)
@@ -101,10 +105,10 @@ def _infer(shape: tuple, numel: int, input_shape: tuple) -> tuple:
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
-    for s in shape:
+    for i, s in enumerate(shape):
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
             known *= s
     if -1 in shape:
         if known == 0 or numel % known:
@@ -136,17 +140,31 @@ def _view_dtype(input: Tensor, dtype: D.dtype) -> Tensor:
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
-    """The same elements in a new shape: a view when the layout allows, else a copy."""
+    """The same elements in a new shape: a view when the layout allows, else a copy.
+
+    Recorded as PyTorch records it: ``view`` for a contiguous input, ``_reshape_alias``
+    for another input whose strides allow a view, and ``_unsafe_view`` of a copy else.
+    """
     x = input._data
     new = _infer(_shape_arg(shape), x.size, x.shape)
     try:
         data = x.reshape(new, copy=False)
     except ValueError:
-        data = x.reshape(new)  # needs a copy: not a view, recorded as _unsafe_view
-        if input._rg and grad_state.enabled:
-            return record(UnsafeViewBackward0, data, (input,), (x.shape,))
-        return wrap(data)
-    return _view_result(input, data, ViewBackward0, (x.shape,))
+        return unsafe_view(input, new)  # NumPy copies
+    cls = ViewBackward0 if x.flags.c_contiguous else ReshapeAliasBackward0
+    return _view_result(input, data, cls, (x.shape,))
+
+
+def unsafe_view(input: Tensor, shape: tuple) -> Tensor:
+    """``input`` reshaped, recorded as ``_unsafe_view`` (UnsafeViewBackward0): not tracked as a view.
+
+    For results nothing else can see (a fresh copy, a product), as PyTorch uses it.
+    """
+    x = input._data
+    data = x.reshape(shape)
+    if input._rg and grad_state.enabled:
+        return record(UnsafeViewBackward0, data, (input,), (x.shape,))
+    return wrap(data)
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
@@ -186,7 +204,8 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (a view)."""
     x = input._data
     d0, d1 = _wrap_dim(dim0, x.ndim), _wrap_dim(dim1, x.ndim)
-    return _view_result(input, np.swapaxes(x, d0, d1), TransposeBackward0, (d0, d1))
+    data = np.swapaxes(x, d0, d1) if x.ndim else x[...]  # a 0-d tensor's dims 0 and -1 are itself
+    return _view_result(input, data, TransposeBackward0, (d0, d1))
 
 
 swapaxes = swapdims = transpose
@@ -195,6 +214,8 @@ swapaxes = swapdims = transpose
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """Reorder the dims (a view)."""
     x = input._data
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims)
     if len(dims) != x.ndim:
         raise RuntimeError(
@@ -207,12 +228,12 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     return _view_result(input, x.transpose(dims), PermuteBackward0, (dims,))
 
 
-def _T(input: Tensor) -> Tensor:
+def _T(input: Tensor) -> Tensor:  # noqa: N802 - Tensor.T
     n = input._data.ndim
     return permute(input, tuple(range(n - 1, -1, -1)))
 
 
-def _mT(input: Tensor) -> Tensor:
+def _mT(input: Tensor) -> Tensor:  # noqa: N802 - Tensor.mT
     if input._data.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return transpose(input, -2, -1)
@@ -223,9 +244,11 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     x = input._data
     sizes = _shape_arg(sizes)
     if len(sizes) < x.ndim:
+        from ..autograd.graph import _legacy_type_name
+
         raise RuntimeError(
-            f"expand(ember.{D.FROM_NP[x.dtype].name[:1].upper()}...{{{list(x.shape)}}}, size={list(sizes)}): the number "
-            "of sizes provided must be greater or equal to the number of dimensions in the tensor"
+            f"expand({_legacy_type_name(x)}{{{list(x.shape)}}}, size={list(sizes)}): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({x.ndim})"
         )
     lead = len(sizes) - x.ndim
     target = tuple(x.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
@@ -234,6 +257,12 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
             raise RuntimeError(
                 f"The expanded size of the tensor ({target[lead + i]}) must match the existing size ({s}) at "
                 f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(x.shape)}"
+            )
+    for i, s in enumerate(target):
+        if s < 0:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}"
+                if i < lead else f"expand: invalid size {s} at dimension {i} of {list(sizes)}"
             )
     data = np.broadcast_to(x, target)
     return _view_result(input, data, ExpandBackward0, (x.shape,))
@@ -255,6 +284,8 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
     x = input._data
     if x.shape == shape:
         return input
+    if not shape:  # as PyTorch's sum_to: everything summed, one SumBackward0 Node
+        return _sum(input)
     lead = x.ndim - len(shape)
     if lead < 0 or any(s != 1 and s != x.shape[lead + i] for i, s in enumerate(shape)):
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(x.shape)}}}.")
@@ -290,10 +321,12 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at ``index`` along ``dim`` (that dim removed)."""
     x = input._data
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, x.ndim)
     size = x.shape[d]
     if not -size <= index < size:
-        raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(x.shape)} at dimension {d}")
     i = index + size if index < 0 else index
     data = x[(slice(None),) * d + (i,)]
     return _view_result(input, data, SelectBackward0, (x.shape, d, i))
@@ -323,7 +356,14 @@ def _is_basic(item: Any) -> bool:
     )
 
 
+_INVALID_INDEX = (
+    "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {})"
+)
+
+
 def _to_index(item: Any) -> Any:
+    if isinstance(item, (float, complex)):
+        raise IndexError(_INVALID_INDEX.format(type(item).__name__))
     if isinstance(item, Tensor):
         data = item._data
         if data.dtype.kind not in "biu":
@@ -336,6 +376,8 @@ def _to_index(item: Any) -> Any:
 
 def getitem(input: Tensor, key: Any) -> Tensor:
     """``tensor[key]`` with NumPy's (and PyTorch's) indexing rules."""
+    if isinstance(key, Tensor) and key._data.ndim == 0 and key._data.dtype.kind in "iu":
+        key = int(key._data)  # a 0-d integer tensor indexes like an int (a select), as in torch
     if isinstance(key, slice):
         if input._data.ndim == 0:
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
@@ -350,15 +392,41 @@ def getitem(input: Tensor, key: Any) -> Tensor:
     try:
         data = x[np_key]
     except IndexError as e:
-        raise IndexError(str(e).replace("axis", "dimension")) from None
+        raise _index_error(e, x, np_key) from None
     if input._rg and grad_state.enabled:
         return record(IndexBackward0, np.array(data), (input,), (x.shape, np_key))
     return wrap(np.array(data))
 
 
+def _index_error(e: IndexError, x: np.ndarray, key: Any) -> IndexError:
+    """NumPy's indexing error in PyTorch's words."""
+    msg = str(e)
+    items = key if isinstance(key, tuple) else (key,)
+    if msg.startswith("shape mismatch"):
+        shapes = ", ".join(str(list(np.shape(i))) for i in items if isinstance(i, np.ndarray))
+        return IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}")
+    if msg.startswith("boolean index did not match"):
+        dim = 0
+        for i in items:
+            if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+                for k, n in enumerate(i.shape):
+                    if x.shape[dim + k] != n:
+                        return IndexError(
+                            f"The shape of the mask {list(i.shape)} at index {k} does not match the shape of the "
+                            f"indexed tensor {list(x.shape)} at index {dim + k}"
+                        )
+            dim += i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else (i is not None)
+    return IndexError(msg.replace("axis", "dimension").replace("array", "tensor"))
+
+
 def _basic_index(input: Tensor, items: tuple) -> Tensor:
     ndim = input._data.ndim
     consumed = sum(1 for i in items if i is not None and i is not Ellipsis)
+    if consumed and ndim == 0 and not isinstance(items[0], slice):
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to "
+            "convert a 0-dim tensor to a number"
+        )
     if consumed > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     out = input
@@ -373,6 +441,9 @@ def _basic_index(input: Tensor, items: tuple) -> Tensor:
             out = slice_dim(out, dim, item.start, item.stop, item.step)
             dim += 1
         else:
+            size = out._data.shape[dim]
+            if not -size <= item < size:
+                raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {size}")
             out = select(out, dim, int(item))
     if out is input:
         # x[...] or x[:] is a new view of the same data (AliasBackward0, as in PyTorch).
@@ -410,7 +481,10 @@ class CatBackward0(Node):
         dim, sizes = self.saved_values()
         grad = grads[0]
         out, start = [], 0
-        for (node, _), size in zip(self.next_functions, sizes):
+        for (node, _), size in zip(self.next_functions, sizes, strict=True):
+            if size is None:  # a legacy empty 1-D input, skipped by the forward
+                out.append(None if node is None else wrap(np.zeros((0,), grad._data.dtype)))
+                continue
             out.append(None if node is None else slice_dim(grad, dim, start, start + size, 1))
             start += size
         return tuple(out)
@@ -424,7 +498,8 @@ class StackBackward0(Node):
 
     def apply(self, grads: list) -> tuple:
         (dim,) = self.saved_values()
-        return tuple(None if node is None else select(grads[0], dim, i) for i, (node, _) in enumerate(self.next_functions))
+        edges = self.next_functions
+        return tuple(None if node is None else select(grads[0], dim, i) for i, (node, _) in enumerate(edges))
 
 
 class UnbindBackward0(Node):
@@ -444,9 +519,13 @@ class UnbindBackward0(Node):
 
 def _tensors_arg(name: str, tensors: Any) -> list[Tensor]:
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}")
+        raise TypeError(
+            f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}"
+        )
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "cat":
+            raise ValueError("ember.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
     return list(tensors)
 
 
@@ -461,6 +540,9 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim."""
     ts = _tensors_arg("cat", tensors)
     arrays = _common(ts)
+    for i, a in enumerate(arrays):
+        if a.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = _wrap_dim(dim, max(a.ndim for a in arrays))
     try:
         data = np.concatenate([a for a in arrays if not (a.ndim == 1 and a.size == 0)] or arrays[:1], axis=d)
@@ -468,8 +550,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         ref = arrays[0].shape
         for i, a in enumerate(arrays):
             if a.ndim != len(ref):
-                raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and {a.ndim}") from None
-            for k, (p, q) in enumerate(zip(ref, a.shape)):
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {len(ref)} and {a.ndim}"
+                ) from None
+            for k, (p, q) in enumerate(zip(ref, a.shape, strict=True)):
                 if k != d and p != q:
                     raise RuntimeError(
                         f"Sizes of tensors must match except in dimension {d}. Expected size {p} but got size {q} "
@@ -478,7 +562,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         raise
     if any(x._rg for x in ts) and grad_state.enabled:
         node = new_node(CatBackward0, tuple(ts))
-        node._saved = (d, tuple(a.shape[d] if a.ndim else 0 for a in arrays))
+        node._saved = (d, tuple(None if a.ndim == 1 and a.size == 0 else a.shape[d] for a in arrays))
         return Tensor._make(data, node)
     return wrap(data)
 
@@ -508,6 +592,8 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into the slices along ``dim`` (that dim removed)."""
     x = input._data
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, x.ndim)
     parts = tuple(x[(slice(None),) * d + (i,)] for i in range(x.shape[d]))
     if input._rg and grad_state.enabled:
@@ -530,7 +616,11 @@ def _unbind_class(n: int) -> type[Node]:
 
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """Indices of the nonzero elements (int64), as an (n, ndim) tensor or a tuple of 1-D ones."""
-    idx = np.nonzero(input._data)
+    x = input._data
+    if x.ndim == 0:  # as torch: one element and no dims, so (n, 0) indices, or one 1-D tensor as a tuple
+        n = int(bool(x))
+        return (wrap(np.zeros(n, np.int64)),) if as_tuple else wrap(np.zeros((n, 0), np.int64))
+    idx = np.nonzero(x)
     if as_tuple:
         return tuple(wrap(i.astype(np.int64)) for i in idx)
     return wrap(np.stack(idx, axis=1).astype(np.int64) if idx else np.zeros((0, 0), np.int64))
