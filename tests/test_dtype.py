@@ -105,7 +105,6 @@ def test_barebones_unsigned_dtypes(name):
         D.promote_types(d, ember.int64)
 
 
-@pytest.mark.xfail(strict=True, reason="ember/__init__.py does not export uint16/uint32/uint64 from ember._dtype yet")
 def test_barebones_unsigned_exported():
     assert ember.uint16 is D.uint16 and ember.uint32 is D.uint32 and ember.uint64 is D.uint64
 

@@ -2,9 +2,7 @@
 
 Known answers run always. The ORACLE table and the operator matrix compare ember with
 torch (when installed): dtype, shape and values, or the exception type (and message,
-for the attribute table). Cases that fail because of known bugs in code this file's
-owner does not own (ember/ops) are marked ``xfail`` with a reason that starts "ops bug";
-they are not strict, so a fix shows as XPASS.
+for the attribute table).
 """
 
 from __future__ import annotations
@@ -246,18 +244,6 @@ ORACLE = {
     "tensor_times_ndarray": lambda m: m.ones(2) * np.ones(2),
 }
 
-XFAIL = {
-    "type_DoubleTensor": "ops bug (ops/shape.py type_): t.type(ember.DoubleTensor) treats the class as a device",
-    "type_LongTensor": "ops bug (ops/shape.py type_): t.type(ember.LongTensor) treats the class as a device",
-    "element_view_1d": "ops bug (ops/shape.py getitem): t[i] of a 1-d tensor is a copy (NumPy gives a scalar), not "
-                       "a view, so t[i].add_(1) bumps t._version but leaves t unchanged",
-    "element_view_2d": "ops bug (ops/shape.py getitem): t[i, j] is a copy, not a view, so t[i, j].add_(1) is lost",
-    "np_float64_scalar": "ops bug (ops/_op.py scalar_dtype_with): NumPy scalars must promote like Python scalars",
-    "np_int64_scalar": "ops bug (ops/_op.py scalar_dtype_with): NumPy scalars must promote like Python scalars",
-    "np_float32_scalar_half": "ops bug (ops/_op.py scalar_dtype_with): NumPy scalars must promote like Python scalars",
-    "tensor_times_ndarray": "ops bug (ops/pointwise.py _forward): Tensor op ndarray returns NotImplemented, so NumPy "
-                            "returns an ndarray; torch converts the array and returns a Tensor",
-}
 
 
 # torch's message goes on with a hint about torch.nn.utils.weight_norm: compare the first sentence.
@@ -267,8 +253,6 @@ FIRST_SENTENCE = {"deepcopy_non_leaf"}
 @needs_torch
 @pytest.mark.parametrize("case", sorted(ORACLE))
 def test_matches_torch(case, request):
-    if case in XFAIL:
-        request.applymarker(pytest.mark.xfail(reason=XFAIL[case], strict=False))
     fn = ORACLE[case]
     got, want = outcome(ember, fn), outcome(torch, fn)
     if case in FIRST_SENTENCE and want[0] == "raises":
@@ -388,8 +372,6 @@ def test_type_strings():
     assert ember.ones(2).type("torch.DoubleTensor").dtype is ember.float64
 
 
-@pytest.mark.xfail(strict=False,
-                   reason="ops bug (ops/shape.py type_): a legacy type class is passed to to() as a device")
 def test_type_with_legacy_class():
     assert ember.ones(2).type(ember.DoubleTensor).dtype is ember.float64
 
@@ -637,21 +619,6 @@ def _is_complex(x: str) -> bool:
     return x in ("c", "1j")
 
 
-def _ops_bug(op: str, operands: tuple, want) -> str | None:
-    """Why a case fails today because of ember/ops (not this file's owner), or None."""
-    if isinstance(want, NotImplementedError) and any(_is_complex(x) for x in operands):
-        return ("ops bug: <, <=, >, >=, //, % and &, |, ^ with a complex operand must raise NotImplementedError "
-                "('\"lt_cpu\" not implemented for 'ComplexFloat'')")
-    if isinstance(want, RuntimeError) and str(want) == "ZeroDivisionError":
-        return "ops bug: integer // and % by zero (a 0 or False divisor) must raise RuntimeError('ZeroDivisionError')"
-    if op == "pow" and operands in (("b", "True"), ("b", "False"), ("True", "i"), ("False", "i")):
-        return ("ops bug: bool_tensor ** True keeps bool (ember: int8), True ** int_tensor with negative "
-                "exponents gives ints (ember raises ValueError)")
-    if op == "pos" and operands[0] == "b":
-        return "ops bug: +bool_tensor must raise RuntimeError('The `+` operator, on a bool tensor is not supported.')"
-    return None
-
-
 def _complex32(operands, want) -> bool:
     """torch computes float16 with complex in complex32 (or refuses it), which ember does not have."""
     if not isinstance(want, Exception):
@@ -670,9 +637,6 @@ def test_binary_operator_matches_torch(op, x, y, request):
     want = run_op(torch, BINARY[op], (x, y))
     if _complex32((x, y), want):
         pytest.skip("torch computes float16 with complex in complex32, which ember does not have")
-    reason = _ops_bug(op, (x, y), want)
-    if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
     assert_same_result(run_op(ember, BINARY[op], (x, y)), want)
 
 
@@ -683,9 +647,6 @@ UNARY_CASES = [(op, a) for op in UNARY for a in KINDS]
 @pytest.mark.parametrize("op,x", UNARY_CASES, ids=[f"{op}-{x}" for op, x in UNARY_CASES])
 def test_unary_operator_matches_torch(op, x, request):
     want = run_op(torch, UNARY[op], (x,))
-    reason = _ops_bug(op, (x,), want)
-    if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
     assert_same_result(run_op(ember, UNARY[op], (x,)), want)
 
 

@@ -23,7 +23,7 @@ from . import _dtype, _tensor
 from ._device import device, get_default_device, set_default_device
 from ._dtype import (
     bool, can_cast, complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8, int16,
-    int32, int64, promote_types, result_type, set_default_dtype, uint8,
+    int32, int64, promote_types, result_type, set_default_dtype, uint8, uint16, uint32, uint64,
 )
 from ._printing import get_printoptions, printoptions, set_printoptions
 from ._tensor import Size, Tensor
@@ -71,6 +71,14 @@ cdouble = complex128
 strided = "ember.strided"
 
 __version__ = "0.1.0"
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.is_floating_point()
+
+
+def is_complex(input: Tensor) -> bool:
+    return input.is_complex()
 
 
 def typename(obj: object) -> str:

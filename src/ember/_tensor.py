@@ -348,6 +348,45 @@ class Tensor:
     def is_contiguous(self, memory_format: Any = None) -> bool:
         return bool(self._data.flags.c_contiguous)
 
+    def is_signed(self) -> bool:
+        return self._data.dtype.kind in "ifc"
+
+    @property
+    def is_sparse(self) -> bool:
+        return False
+
+    def storage_offset(self) -> int:
+        base = self._data.base if isinstance(self._data.base, np.ndarray) else None
+        if base is None:
+            return 0
+        start = self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        return start // self._data.itemsize
+
+    # -- new_*: tensors with this tensor's dtype (and device) unless told otherwise --------
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        from ._creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        from ._creation import zeros
+
+        return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        from ._creation import ones
+
+        return ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        from ._creation import full
+
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 

@@ -189,11 +189,15 @@ def binary_operands(a: Any, b: Any) -> tuple[Any, Any]:
                 return x, y
             dt = _promote_arrays(x, y)
             return x.astype(dt, copy=False), y.astype(dt, copy=False)
+        if isinstance(b, np.generic):
+            b = b.item()  # NumPy scalars promote as Python scalars do, as in torch
         dt = scalar_dtype_with(x, b)
         if dt == x.dtype:
             return x, _fit_scalar(b, dt)
         return x.astype(dt, copy=False), _fit_scalar(b, dt)
     y = b._data
+    if isinstance(a, np.generic):
+        a = a.item()
     dt = scalar_dtype_with(y, a)
     if dt == y.dtype:
         return _fit_scalar(a, dt), y

@@ -258,6 +258,10 @@ def _rmatmul(self: Tensor, other: Any) -> Any:
 
 
 def _matmul_method(self: Tensor, other: Any) -> Any:
+    if isinstance(other, np.ndarray):  # torch reads an array on the right as a tensor
+        from .pointwise import as_tensor
+
+        other = as_tensor(other)
     if not isinstance(other, Tensor):
         return NotImplemented
     return matmul(self, other)

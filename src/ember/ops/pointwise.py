@@ -403,6 +403,19 @@ def _check_not_bool(kernel: str, a: Any, b: Any) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
+def _check_not_complex(kernel: str, a: Any, b: Any) -> None:
+    """Complex numbers have no order (nor floor or bits): torch's NotImplementedError."""
+    dt = _arr_dtype(a) if isinstance(a, np.ndarray) else _arr_dtype(b)
+    if dt.kind == "c":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{legacy_name(dt)}'")
+
+
+def _check_integer_divisor(a: Any, b: Any) -> None:
+    """Integer division by zero raises, as in torch (NumPy would return 0 silently)."""
+    if _arr_dtype(a).kind in "iub" and _arr_dtype(b).kind in "iub" and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
 def _rounding_div(input: Any, other: Any, mode: str) -> Tensor:
     if mode not in ("trunc", "floor"):
         raise RuntimeError(
@@ -411,8 +424,7 @@ def _rounding_div(input: Any, other: Any, mode: str) -> Tensor:
     a, b = binary_operands(input, other)
     _check_not_bool(f"div_{mode}_cpu", a, b)
     if _arr_dtype(a).kind in "iu" and _arr_dtype(b).kind in "iu":
-        if np.any(np.asarray(b) == 0):
-            raise RuntimeError("ZeroDivisionError")
+        _check_integer_divisor(a, b)
         q = _apply(np.floor_divide, a, b)
         if mode == "trunc":
             q = q + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
@@ -432,6 +444,8 @@ def floor_divide(input: Any, other: Any) -> Tensor:
     _binary_check("floor_divide", input, other)
     a, b = binary_operands(input, other)
     _check_not_bool("div_floor_cpu", a, b)
+    _check_not_complex("div_floor_cpu", a, b)
+    _check_integer_divisor(a, b)
     data = _apply(np.floor_divide, a, b)
     if requires_grad(input, other):
         return record(_NotDifferentiable, data, (input, other), ("floor_divide",))
@@ -454,6 +468,8 @@ def remainder(input: Any, other: Any) -> Tensor:
     _binary_check("remainder", input, other)
     a, b = binary_operands(input, other)
     _check_not_bool("remainder_cpu", a, b)
+    _check_not_complex("remainder_cpu", a, b)
+    _check_integer_divisor(a, b)
     data = _apply(np.remainder, a, b)
     if requires_grad(input, other):
         if not isinstance(input, Tensor):  # remainder(Scalar, Tensor) has no derivative in torch
@@ -468,8 +484,12 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch.pow
     """input ** exponent (PowBackward0 for a scalar exponent, 1 for tensors, 2 for a scalar base)."""
     _binary_check("pow", input, exponent)
     a, b = binary_operands(input, exponent)
-    _check_not_bool("pow", a, b)
-    if _arr_dtype(a).kind in "iu" and _arr_dtype(b).kind in "iu":
+    if _arr_dtype(a) == np.bool_ and _arr_dtype(b) == np.bool_:
+        if isinstance(exponent, Tensor):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        # A scalar exponent of 1 keeps the tensor and 0 gives ones, as torch's pow(Tensor, Scalar) does.
+        return wrap(np.logical_or(a, np.logical_not(b)))
+    if _arr_dtype(a).kind in "iub" and _arr_dtype(b).kind in "iub":
         if not isinstance(exponent, Tensor) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         data = _apply(_int_power, a, b)
@@ -572,9 +592,13 @@ def _is_bool(x: Any) -> bool:
 # Comparisons: bool results, never differentiable.
 # ---------------------------------------------------------------------------------------
 def _make_compare(name: str, fn: Callable[..., Any]) -> Callable[[Any, Any], Tensor]:
+    ordering = name in ("lt", "le", "gt", "ge")
+
     def op(input: Any, other: Any) -> Tensor:
         _binary_check(name, input, other)
         a, b = binary_operands(input, other)
+        if ordering:
+            _check_not_complex(f"{name}_cpu", a, b)
         return wrap(_apply(fn, a, b))
 
     op.__name__ = op.__qualname__ = name
@@ -731,10 +755,18 @@ def _reflected(fn: Callable[..., Tensor]) -> Callable[..., Any]:
 def _forward(fn: Callable[..., Tensor]) -> Callable[..., Any]:
     def method(self: Tensor, other: Any) -> Any:
         if not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
+            if isinstance(other, np.ndarray):  # torch reads an array on the right as a tensor
+                return fn(self, as_tensor(other))
             return NotImplemented
         return fn(self, other)
 
     return method
+
+
+def as_tensor(array: np.ndarray) -> Tensor:
+    """An ndarray operand as a tensor sharing its memory (its dtype must be one ember has)."""
+    D.from_numpy_dtype(array.dtype)
+    return wrap(array)
 
 
 def _rtruediv(self: Tensor, other: Any) -> Any:
@@ -764,9 +796,15 @@ def _invert(self: Tensor) -> Tensor:
     raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
 
 
+def _pos(self: Tensor) -> Tensor:
+    if self._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return self
+
+
 def _bitwise(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     def method(self: Tensor, other: Any) -> Any:
-        if not isinstance(other, (Tensor, int, bool, float)):
+        if not isinstance(other, (Tensor, int, bool, float, complex)):
             return NotImplemented
         a, b = binary_operands(self, other)
         dt = _arr_dtype(a) if isinstance(a, np.ndarray) else _arr_dtype(b)
@@ -803,7 +841,7 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "__floordiv__": _forward(floor_divide), "__rfloordiv__": _reflected(floor_divide),
     "__mod__": _forward(remainder), "__rmod__": _reflected(remainder),
     "__pow__": _forward(pow), "__rpow__": _rpow, "__ipow__": _inplace_method(pow),
-    "__neg__": _ops["neg"], "__pos__": lambda self: self, "__abs__": _ops["abs"], "__invert__": _invert,
+    "__neg__": _ops["neg"], "__pos__": _pos, "__abs__": _ops["abs"], "__invert__": _invert,
     "__eq__": _forward(eq), "__ne__": _forward(ne), "__lt__": _forward(lt), "__le__": _forward(le),
     "__gt__": _forward(gt), "__ge__": _forward(ge),
     "__and__": _bitwise(np.bitwise_and, "bitwise_and"), "__or__": _bitwise(np.bitwise_or, "bitwise_or"),

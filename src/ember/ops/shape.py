@@ -328,7 +328,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(x.shape)} at dimension {d}")
     i = index + size if index < 0 else index
-    data = x[(slice(None),) * d + (i,)]
+    data = x[(slice(None),) * d + (i, Ellipsis)]  # a 0-d view, not a copied scalar
     return _view_result(input, data, SelectBackward0, (x.shape, d, i))
 
 
@@ -595,7 +595,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     if x.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, x.ndim)
-    parts = tuple(x[(slice(None),) * d + (i,)] for i in range(x.shape[d]))
+    parts = tuple(x[(slice(None),) * d + (i, Ellipsis)] for i in range(x.shape[d]))  # views, never scalars
     if input._rg and grad_state.enabled:
         cls = _unbind_class(len(parts))
         outs = record_multi(cls, parts, (input,), (x.shape, d))
@@ -677,6 +677,19 @@ def _to_dtype(input: Tensor, dtype: D.dtype) -> Tensor:
     return wrap(data)
 
 
+def _matrix_only(input: Tensor, name: str) -> Tensor:
+    if input._data.ndim not in (0, 2):
+        raise RuntimeError(f"tensor.{name} is only supported on matrices (2-D tensors). Got {input._data.ndim}-D tensor.")
+    return input
+
+
+def _conj_view(t: Tensor) -> Tensor:
+    """The conjugate for complex tensors (a copy in ember), the tensor itself for real ones."""
+    if t._data.dtype.kind != "c":
+        return t
+    raise NotImplementedError("ember: the conjugate transpose of complex tensors (H, mH) is not supported yet")
+
+
 def _converter(dtype: D.dtype) -> Callable[..., Tensor]:
     def method(self: Tensor, memory_format: Any = None) -> Tensor:
         return to(self, dtype)
@@ -696,6 +709,8 @@ def type_(input: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
             if dtype in (name, "ember." + name, "torch." + name):
                 return to(input, cls_dtype)
         raise ValueError(f"invalid type: '{dtype}'")
+    if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), D.dtype):
+        return to(input, dtype.dtype)  # a legacy class: ember.DoubleTensor
     return to(input, dtype)
 
 
@@ -715,6 +730,9 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "__getitem__": getitem, "__setitem__": setitem,
     "T": property(_T), "mT": property(_mT),
     "float": _converter(D.float32), "double": _converter(D.float64), "half": _converter(D.float16),
+    "cfloat": _converter(D.complex64), "cdouble": _converter(D.complex128),
+    "H": property(lambda self: _conj_view(_T(self) if self._data.ndim == 2 else _matrix_only(self, "H"))),
+    "mH": property(lambda self: _conj_view(_mT(self))),
     "long": _converter(D.int64), "int": _converter(D.int32), "short": _converter(D.int16),
     "char": _converter(D.int8), "byte": _converter(D.uint8), "bool": _converter(D.bool),
 }
