@@ -30,6 +30,7 @@ from . import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from ._device import check as _check_device
 from ._device import device as _device_t
 from ._tensor import Size, Tensor, _init_slots
+from .autograd.grad_mode import _state as _grad_state
 
 __all__ = [
     "tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
@@ -48,6 +49,8 @@ def _leaf(data: np.ndarray, requires_grad: bool = False, device: Any = None) -> 
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t = Tensor.__new__(Tensor)
     _init_slots(t, data, bool(requires_grad), None)
+    if _grad_state.inference:
+        t._extra = {"inference": True}
     return t
 
 

@@ -348,6 +348,10 @@ class Tensor:
     def is_contiguous(self, memory_format: Any = None) -> bool:
         return bool(self._data.flags.c_contiguous)
 
+    def is_inference(self) -> bool:
+        """True for tensors made inside ``inference_mode()`` (they cannot join a recorded graph)."""
+        return bool(self._extra and self._extra.get("inference"))
+
     def is_signed(self) -> bool:
         return self._data.dtype.kind in "ifc"
 

@@ -153,6 +153,13 @@ def pack_saved(tensor: Any, is_output: bool, out_nr: int = 0) -> tuple[Any, int 
     Under ``saved_tensors_hooks`` the innermost pack hook's result (unchecked on unpack,
     as in PyTorch); else the input tensor itself, or a ``SavedOutput`` for the op's own output.
     """
+    extra = tensor._extra
+    if extra is not None and extra.get("inference"):
+        raise RuntimeError(
+            "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode "
+            "in computation tracked by autograd. To work around this, you can make a clone to get a normal tensor "
+            "and use it in autograd, or use `ember.no_grad()` instead of `ember.inference_mode()`."
+        )
     stack = _saved_hooks.stack
     if stack:
         pack_hook, unpack_hook = stack[-1]

@@ -60,7 +60,10 @@ def wrap(data: Any) -> Tensor:
     """A result without history (the path taken when nothing records)."""
     if type(data) is not _ndarray:
         data = _asarray(data)
-    return Tensor._make(data, None)
+    t = Tensor._make(data, None)
+    if grad_state.inference:
+        t._extra = {"inference": True}
+    return t
 
 
 def new_node(cls: type[Node], inputs: tuple) -> Node:

@@ -649,6 +649,12 @@ def legacy_name(dt: np.dtype) -> str:
 
 def check_inplace(self: Tensor) -> None:
     """PyTorch's errors for in-place ops on tensors whose history must be kept."""
+    if self._extra is not None and self._extra.get("inference") and not grad_state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get "
+            "a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
+            "details."
+        )
     if grad_state.enabled and self._rg:
         if self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
