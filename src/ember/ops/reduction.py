@@ -308,26 +308,24 @@ def _check_nonempty(name: str, x: np.ndarray, dims: tuple | None, full_error: ty
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
-def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    """Max over dims (all when ``dim`` is ()), sharing the gradient evenly among ties."""
-    x = input._data
-    dims = _dims(dim, x.ndim)
-    _check_nonempty("amax", x, None if dim == () else dims, RuntimeError)
-    data = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
-    if input._rg and grad_state.enabled:
-        return record(AmaxBackward0, data, (input,), (input, dims, keepdim, OUTPUT))
-    return wrap(data)
+def _make_extreme_over(name: str, fn: Callable[..., Any], cls: Any) -> Callable[..., Tensor]:
+    def op(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+        x = input._data
+        dims = _dims(dim, x.ndim)
+        _check_nonempty(name, x, None if dim == () else dims, RuntimeError)
+        data = np.asarray(fn(x, axis=dims, keepdims=keepdim))
+        if input._rg and grad_state.enabled:
+            return record(cls, data, (input,), (input, dims, keepdim, OUTPUT))
+        return wrap(data)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"{name[1:].capitalize()} over dims (all when ``dim`` is ()), sharing the gradient evenly "
+                  "among ties.")
+    return op
 
 
-def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    """Min over dims (all when ``dim`` is ()), sharing the gradient evenly among ties."""
-    x = input._data
-    dims = _dims(dim, x.ndim)
-    _check_nonempty("amin", x, None if dim == () else dims, RuntimeError)
-    data = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
-    if input._rg and grad_state.enabled:
-        return record(AminBackward0, data, (input,), (input, dims, keepdim, OUTPUT))
-    return wrap(data)
+amax = _make_extreme_over("amax", np.max, AmaxBackward0)
+amin = _make_extreme_over("amin", np.min, AminBackward0)
 
 
 def _arg_extreme(name: str, fn: Callable[..., Any], input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
