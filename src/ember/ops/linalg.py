@@ -17,9 +17,11 @@ from ._op import derivative, grad_state, record, requires_grad, wrap
 from .pointwise import mul
 from .shape import SqueezeBackward4, contiguous, expand, reshape, t, transpose, unsafe_view, unsqueeze
 
-MmBackward0 = derivative("mm", ("self", "mat2"),
-                         lambda grad, self, mat2: mm(grad, t(mat2)),
-                         lambda grad, self, mat2: mm(t(self), grad))
+# The sizes and strides are saved for users who read them (_saved_self_sym_sizes, ...), as in PyTorch.
+MmBackward0 = derivative("mm", ("self", "mat2", "self_sym_sizes", "self_sym_strides", "mat2_sym_sizes",
+                                "mat2_sym_strides"),
+                         lambda grad, self, mat2, *_: mm(grad, t(mat2)),
+                         lambda grad, self, mat2, *_: mm(t(self), grad))
 MvBackward0 = derivative("mv", ("self", "vec"),
                          lambda grad, self, vec: outer(grad, vec),
                          lambda grad, self, vec: mv(t(self), grad))
@@ -57,6 +59,11 @@ def _dtypes_match(name: str, a: Tensor, b: Tensor) -> None:
     raise RuntimeError(msg)
 
 
+def _needed(value: Tensor, other: Tensor) -> Tensor | None:
+    """Save ``value`` only when ``other``'s gradient needs it, as PyTorch does."""
+    return value if other._rg else None
+
+
 def _check(name: str, a: Any, b: Any) -> None:
     for i, x in enumerate((a, b)):
         if not isinstance(x, Tensor):
@@ -79,7 +86,10 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     _dtypes_match("mm", input, mat2)
     data = a @ b
     if requires_grad(input, mat2):
-        return record(MmBackward0, data, (input, mat2), (input, mat2))
+        # Each matrix's strides are kept only when it requires grad, as PyTorch keeps them.
+        return record(MmBackward0, data, (input, mat2), (
+            _needed(input, mat2), _needed(mat2, input), a.shape, input.stride() if input._rg else (),
+            b.shape, mat2.stride() if mat2._rg else ()))
     return wrap(data)
 
 

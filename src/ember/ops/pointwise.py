@@ -353,7 +353,7 @@ def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     except ValueError:
         raise broadcast_error(a, b) from None
     if requires_grad(input, other):
-        return record(MulBackward0, data, (input, other), (input, other))
+        return record(MulBackward0, data, (input, other), _needed_by_other(input, other))
     return wrap(data)
 
 
@@ -379,7 +379,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor
     except ValueError:
         raise broadcast_error(a, b) from None
     if requires_grad(input, other):
-        return record(DivBackward0, data, (input, other), (input, other))
+        return record(DivBackward0, data, (input, other), (_needed(input, other), other))
     return wrap(data)
 
 
@@ -414,6 +414,16 @@ def _check_integer_divisor(a: Any, b: Any) -> None:
     """Integer division by zero raises, as in torch (NumPy would return 0 silently)."""
     if _arr_dtype(a).kind in "iub" and _arr_dtype(b).kind in "iub" and np.any(np.asarray(b) == 0):
         raise RuntimeError("ZeroDivisionError")
+
+
+def _needed(value: Any, other: Any) -> Any:
+    """Save ``value`` only when ``other``'s gradient needs it (as PyTorch saves), else None."""
+    return value if isinstance(other, Tensor) and other._rg else None
+
+
+def _needed_by_other(input: Any, other: Any) -> tuple[Any, Any]:
+    """mul's saved (self, other): each only if the other input's gradient will use it."""
+    return _needed(input, other), _needed(other, input)
 
 
 def _rounding_div(input: Any, other: Any, mode: str) -> Tensor:

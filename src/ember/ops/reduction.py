@@ -59,8 +59,9 @@ SumBackward1 = derivative("sum", ("self_sym_sizes", "dim", "keepdim"),
                           lambda grad, shape, dims, keepdim: _expand_back(grad, shape, dims, keepdim), overload=1)
 MeanBackward0 = derivative("mean", ("self_sym_sizes", "self_sym_numel"),
                            lambda grad, shape, n: expand(grad, shape) / n)
-MeanBackward1 = derivative("mean", ("self_sym_sizes", "dim", "keepdim", "numel"),
-                           lambda grad, shape, dims, keepdim, n: _expand_back(grad, shape, dims, keepdim) / n,
+MeanBackward1 = derivative("mean", ("self_sym_sizes", "dim", "keepdim", "self_sym_numel"),
+                           lambda grad, shape, dims, keepdim, numel:
+                           _expand_back(grad, shape, dims, keepdim) / _numel(shape, dims),
                            overload=1)
 LinalgVectorNormBackward0 = derivative("linalg_vector_norm", ("self", "ord", "dim", "keepdim", "result"),
                                        lambda grad, self, ord, dims, keepdim, result:
@@ -176,7 +177,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: D.dtyp
     with np.errstate(invalid="ignore", divide="ignore"):
         data = np.asarray(x.mean(axis=dims, keepdims=keepdim, dtype=x.dtype))
     if input._rg and grad_state.enabled:
-        return record(MeanBackward1, data, (input,), (x.shape, dims, keepdim, _numel(x.shape, dims)))
+        return record(MeanBackward1, data, (input,), (x.shape, dims, keepdim, x.size))
     return wrap(data)
 
 
@@ -220,7 +221,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
         p = 2
     if p == "nuc":
         raise NotImplementedError("ember: norm(p='nuc') is not supported yet")
-    return linalg_vector_norm(input, float(p), dim, keepdim, dtype=dtype)
+    return linalg_vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
 # ---------------------------------------------------------------------------------------

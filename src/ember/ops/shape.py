@@ -679,7 +679,9 @@ def _to_dtype(input: Tensor, dtype: D.dtype) -> Tensor:
 
 def _matrix_only(input: Tensor, name: str) -> Tensor:
     if input._data.ndim not in (0, 2):
-        raise RuntimeError(f"tensor.{name} is only supported on matrices (2-D tensors). Got {input._data.ndim}-D tensor.")
+        raise RuntimeError(
+            f"tensor.{name} is only supported on matrices (2-D tensors). Got {input._data.ndim}-D tensor."
+        )
     return input
 
 
