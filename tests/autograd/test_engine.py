@@ -428,3 +428,22 @@ def test_wide_shared_ladder_is_linear_time():
         y = y + y
     y.backward()
     assert x.grad.item() == 2.0 ** 60
+
+
+@pytest.mark.parametrize("fn,third", [
+    # d3/dx3 tanh = (1 - t^2)(6 t^2 - 2); d3/dx3 sigmoid = s(1 - s)(1 - 6 s + 6 s^2); relu''' = 0
+    ("tanh", lambda x: (1 - np.tanh(x) ** 2) * (6 * np.tanh(x) ** 2 - 2)),
+    ("sigmoid", lambda x: (lambda s: s * (1 - s) * (1 - 6 * s + 6 * s * s))(1 / (1 + np.exp(-x)))),
+    ("relu", lambda x: np.zeros_like(x)),
+])
+def test_third_derivatives_through_backward_kernels(fn, third):
+    xv = np.array([-1.5, -0.3, 0.4, 2.0])
+    x = ember.tensor(xv, requires_grad=True)
+    y = getattr(ember, fn)(x).sum()
+    (g1,) = ember.autograd.grad(y, x, create_graph=True)
+    (g2,) = ember.autograd.grad(g1.sum(), x, create_graph=True)
+    if fn == "relu":
+        assert not g2.requires_grad or np.all(g2.detach().numpy() == 0)
+        return
+    (g3,) = ember.autograd.grad(g2.sum(), x)
+    np.testing.assert_allclose(g3.numpy(), third(xv), rtol=1e-10)

@@ -34,8 +34,11 @@ def _edge_of(t: Tensor) -> tuple[Node, int]:
     return grad_accumulator(t), 0
 
 
-def _has_hooks(node: Node) -> bool:
-    return node._thooks is not None or node._pre_hooks is not None or node._hooks is not None
+def _all_none(grads: list) -> bool:
+    for g in grads:
+        if g is not None:
+            return False
+    return True
 
 
 def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
@@ -168,25 +171,27 @@ def run_backward(
 
     prev_mode = _state.enabled
     _state.enabled = create_graph
+    anomaly = anomaly_mode._state.enabled
+    heappop, heappush = heapq.heappop, heapq.heappush
     try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = heappop(ready)[2]
             grads = buffers.pop(node)
-            if node in captures:
+            if captures and node in captures:
                 for slot, k in captures[node]:
                     captured[k] = grads[slot]
                 if accumulate:
                     _accumulate_non_leaf(captures[node], inputs, grads)
             if needed is not None and (node not in needed or (not accumulate and isinstance(node, AccumulateGrad))):
                 outputs: tuple = ()
-            elif grads.count(None) == len(grads):
+            elif _all_none(grads):   # (not list.count(None): that calls Tensor.__eq__ on each)
                 outputs = ()
             else:
-                if anomaly_mode._state.enabled or _has_hooks(node):
+                if anomaly or node._thooks is not None or node._pre_hooks is not None or node._hooks is not None:
                     outputs = _call_node(node, grads)
                 else:
                     outputs = node.apply(grads)
-                if not retain_graph:
+                if not retain_graph and node._versions is not None:
                     node.release_variables()
             for i, (child, slot) in enumerate(node.next_functions):
                 if child is None:
@@ -206,7 +211,7 @@ def run_backward(
                 if left == 0:
                     if child not in buffers:
                         buffers[child] = [None] * child.n_outputs
-                    heapq.heappush(ready, (-child._seq, tie, child))
+                    heappush(ready, (-child._seq, tie, child))
                     tie += 1
     finally:
         _state.enabled = prev_mode

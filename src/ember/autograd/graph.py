@@ -318,14 +318,12 @@ class Node:
         if versions is not None and self._saved is not None:
             self._saved = tuple(_FREED if v is not None else s for s, v in zip(self._saved, versions, strict=True))
 
-    def apply(self, grads: list) -> tuple:
+    def apply(self, grads: list) -> tuple | list:
         """Gradients of the inputs from those of the outputs (``grads``, one per output)."""
         saved = self.saved_values()
         grad = grads[0] if self.n_outputs == 1 else tuple(grads)
-        result = []
-        for (node, _), formula in zip(self.next_functions, self._formulas, strict=True):
-            result.append(None if node is None else formula(grad, *saved))
-        return tuple(result)
+        return [None if edge[0] is None else formula(grad, *saved)
+                for edge, formula in zip(self.next_functions, self._formulas)]
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"

@@ -44,10 +44,10 @@ _UNARY: list[tuple[str, Callable[..., Any], tuple[str, ...], Callable[..., Tenso
     ("neg", np.negative, (), lambda grad: neg(grad)),
     ("exp", np.exp, ("result",), lambda grad, result: grad * result),
     ("log", np.log, ("self",), lambda grad, self: grad / self),
-    ("tanh", np.tanh, ("result",), lambda grad, result: grad * (1 - result * result)),
-    ("sigmoid", lambda x: _sigmoid(x), ("result",), lambda grad, result: grad * (result * (1 - result))),
+    ("tanh", np.tanh, ("result",), lambda grad, result: tanh_backward(grad, result)),
+    ("sigmoid", lambda x: _sigmoid(x), ("result",), lambda grad, result: sigmoid_backward(grad, result)),
     # relu'(0) = 0, as PyTorch's threshold_backward chooses.
-    ("relu", lambda x: np.maximum(x, 0), ("result",), lambda grad, result: where(_pos_mask(result), grad, 0)),
+    ("relu", lambda x: np.maximum(x, 0), ("result",), lambda grad, result: threshold_backward(grad, result, 0)),
     # |x|'(0) = sign(0) = 0.
     ("abs", np.abs, ("self",), lambda grad, self: grad * sign(self)),
     ("sqrt", np.sqrt, ("result",), lambda grad, result: grad / (2 * result)),
@@ -206,11 +206,50 @@ MaximumBackward0 = derivative("maximum", ("self", "other"),
 MinimumBackward0 = derivative("minimum", ("self", "other"),
                               lambda grad, self, other: _winner_grad(grad, self, other, gt(self, other)),
                               lambda grad, self, other: _winner_grad(grad, self, other, lt(self, other)))
+# Backward kernels: one op (and one Node) each where the formula would take several, for
+# speed; their own derivatives keep double backward working (PyTorch's *_backward ops).
+TanhBackwardBackward0 = derivative("tanh_backward", ("output", "grad_output"),
+                                   lambda grad, output, grad_output: tanh_backward(grad, output),
+                                   lambda grad, output, grad_output: -2 * output * grad_output * grad)
+SigmoidBackwardBackward0 = derivative("sigmoid_backward", ("output", "grad_output"),
+                                      lambda grad, output, grad_output: sigmoid_backward(grad, output),
+                                      lambda grad, output, grad_output: grad * grad_output * (1 - 2 * output))
+# relu'(0) = 0: the gradient passes only where self > threshold; d/dself is zero almost everywhere.
+ThresholdBackwardBackward0 = derivative("threshold_backward", ("self", "threshold"),
+                                        lambda grad, self, threshold: threshold_backward(grad, self, threshold),
+                                        lambda grad, self, threshold: grad * 0)
 # where picks a branch; the unpicked branch gets zero.
 WhereBackward0 = derivative("where", ("condition",),
                             lambda grad, condition: None,
                             lambda grad, condition: where(condition, grad, 0),
                             lambda grad, condition: where(condition, 0, grad))
+
+
+def tanh_backward(grad_output: Tensor, output: Tensor) -> Tensor:
+    """grad_output * (1 - output ** 2): tanh's derivative from its output, in one op."""
+    g, y = grad_output._data, output._data
+    data = g * (1 - y * y)
+    if requires_grad(grad_output, output):
+        return record(TanhBackwardBackward0, data, (grad_output, output), (output, grad_output))
+    return wrap(data)
+
+
+def sigmoid_backward(grad_output: Tensor, output: Tensor) -> Tensor:
+    """grad_output * output * (1 - output): sigmoid's derivative from its output, in one op."""
+    g, y = grad_output._data, output._data
+    data = g * (y * (1 - y))
+    if requires_grad(grad_output, output):
+        return record(SigmoidBackwardBackward0, data, (grad_output, output), (output, grad_output))
+    return wrap(data)
+
+
+def threshold_backward(grad_output: Tensor, self: Tensor, threshold: Any) -> Tensor:
+    """grad_output where self > threshold, else 0 (relu's backward), in one op."""
+    g = grad_output._data
+    data = np.where(self._data > threshold, g, np.zeros((), g.dtype))
+    if requires_grad(grad_output, self):
+        return record(ThresholdBackwardBackward0, data, (grad_output, self), (self, threshold))
+    return wrap(data)
 
 
 def _pow_grad_base(grad: Tensor, self: Tensor, exponent: Any) -> Tensor:
