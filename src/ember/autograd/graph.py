@@ -323,7 +323,7 @@ class Node:
         saved = self.saved_values()
         grad = grads[0] if self.n_outputs == 1 else tuple(grads)
         return [None if edge[0] is None else formula(grad, *saved)
-                for edge, formula in zip(self.next_functions, self._formulas)]
+                for edge, formula in zip(self.next_functions, self._formulas, strict=True)]
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
