@@ -24,13 +24,14 @@ from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor
 from ..autograd import anomaly_mode
 from ..autograd.grad_mode import _state as grad_state
-from ..autograd.graph import Node, next_sequence_nr, pack_saved
+from ..autograd.graph import Node, _saved_hooks, next_sequence_nr, pack_saved
 from ._accumulate import grad_accumulator
 
 __all__ = ["derivative", "record", "wrap", "OUTPUT", "binary_operands", "as_float", "grad_state"]
 
 #: In a ``saved`` tuple: save the op's own output (kept without a reference cycle).
 OUTPUT = object()
+_anomaly = anomaly_mode._state
 _NO_EDGE = (None, 0)
 _new = object.__new__
 _ndarray = np.ndarray
@@ -89,7 +90,7 @@ def new_node(cls: type[Node], inputs: tuple) -> Node:
     node._pre_hooks = None
     node._metadata = None
     node._thooks = None
-    node._trace = anomaly_mode.record_trace() if anomaly_mode._state.enabled else None
+    node._trace = anomaly_mode.record_trace() if _anomaly.enabled else None
     return node
 
 
@@ -98,11 +99,16 @@ def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
     values = []
     versions = []
     has_tensor = False
+    # The common case inline: no saved_tensors_hooks, a normal (not inference) tensor.
+    plain = not _saved_hooks.stack
     for v in saved:
         if v is OUTPUT:
             value, version = pack_saved(outputs[0], True)
         elif isinstance(v, Tensor):
-            value, version = pack_saved(v, False)
+            if plain and v._extra is None:
+                value, version = v, v._vc[0]
+            else:
+                value, version = pack_saved(v, False)
         else:
             values.append(v)
             versions.append(None)
