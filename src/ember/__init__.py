@@ -13,6 +13,7 @@ tensor([[4.5000, 4.5000],
 
 from __future__ import annotations
 
+import builtins as _builtins
 import warnings as _warnings
 
 # NumPy warns on 0/0, log(0), overflow...; PyTorch does not. Silence those warnings only
@@ -73,11 +74,11 @@ strided = "ember.strided"
 __version__ = "0.1.0"
 
 
-def is_floating_point(input: Tensor) -> bool:
+def is_floating_point(input: Tensor) -> _builtins.bool:
     return input.is_floating_point()
 
 
-def is_complex(input: Tensor) -> bool:
+def is_complex(input: Tensor) -> _builtins.bool:
     return input.is_complex()
 
 

@@ -168,7 +168,8 @@ def _batched_grad(outs: tuple, ins: tuple, gouts: tuple, retain_graph: bool, cre
     n = gouts[0]._data.shape[0]
     per = [grad(outs, ins, tuple(g[i] for g in gouts), retain_graph=True, create_graph=create_graph,
                 allow_unused=allow_unused, materialize_grads=materialize) for i in range(n)]
-    return tuple(None if per[0][k] is None else stack([p[k] for p in per]) for k in range(len(ins)))
+    return tuple(None if per[0][k] is None else stack([p[k] for p in per if p[k] is not None])
+                 for k in range(len(ins)))
 
 
 class _VariableMeta(type):

@@ -156,11 +156,11 @@ def run_backward(
 
     deps = _dependencies(roots)
     buffers: dict[Node, list] = {}
-    for (node, slot), grad in zip(root_edges, grad_tensors, strict=True):
+    for (node, slot), root_grad in zip(root_edges, grad_tensors, strict=True):
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node.n_outputs
-        buf[slot] = grad if buf[slot] is None else buf[slot] + grad
+        buf[slot] = root_grad if buf[slot] is None else buf[slot] + root_grad
 
     ready: list[tuple[int, int, Node]] = []
     tie = 0
@@ -183,7 +183,7 @@ def run_backward(
                 if accumulate:
                     _accumulate_non_leaf(captures[node], inputs, grads)
             if needed is not None and (node not in needed or (not accumulate and isinstance(node, AccumulateGrad))):
-                outputs: tuple = ()
+                outputs: tuple | list = ()
             elif _all_none(grads):   # (not list.count(None): that calls Tensor.__eq__ on each)
                 outputs = ()
             else:
@@ -196,7 +196,7 @@ def run_backward(
             for i, (child, slot) in enumerate(node.next_functions):
                 if child is None:
                     continue
-                grad = outputs[i] if i < len(outputs) else None
+                grad: Tensor | None = outputs[i] if i < len(outputs) else None
                 if grad is not None:
                     meta = node._meta[i]
                     if meta is not None and (grad._data.shape != meta[0] or grad._data.dtype != meta[1]):

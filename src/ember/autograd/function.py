@@ -68,19 +68,19 @@ class FunctionCtx:
                 raise TypeError(
                     "save_for_backward can only save variables, but argument 0 is of type " + type(t).__name__
                 )
-        self.to_save = tensors  # type: ignore[attr-defined]
+        self.to_save = tensors  # type: ignore[misc]  # ctx objects have a __dict__
 
     def mark_dirty(self, *tensors: Any) -> None:
         """Declare inputs that forward modified in place (they become outputs with this history)."""
-        self.dirty_tensors = tensors  # type: ignore[attr-defined]
+        self.dirty_tensors = tensors  # type: ignore[misc]  # ctx objects have a __dict__
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
         """Declare outputs that never need a gradient (indices, masks)."""
-        self.non_differentiable = tensors  # type: ignore[attr-defined]
+        self.non_differentiable = tensors  # type: ignore[misc]  # ctx objects have a __dict__
 
     def set_materialize_grads(self, value: bool) -> None:
         """Whether backward gets zeros (True, the default) or None for outputs that got no gradient."""
-        self.materialize_grads = value  # type: ignore[attr-defined]
+        self.materialize_grads = value  # type: ignore[misc]  # ctx objects have a __dict__
 
 
 class BackwardCFunction(Node, FunctionCtx):
@@ -132,11 +132,11 @@ class BackwardCFunction(Node, FunctionCtx):
     @property
     def saved_tensors(self) -> tuple:
         """The tensors given to ``save_for_backward``, checked against in-place changes."""
-        return self.saved_values()
+        return tuple(self.saved_values())
 
     @property
     def saved_variables(self) -> tuple:
-        return self.saved_values()
+        return tuple(self.saved_values())
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:

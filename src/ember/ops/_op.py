@@ -70,8 +70,8 @@ def wrap(data: Any) -> Tensor:
 def new_node(cls: type[Node], inputs: tuple) -> Node:
     """A Node of ``cls`` with one edge per input (``(None, 0)`` where no gradient flows)."""
     node = _new(cls)
-    edges = []
-    meta = []
+    edges: list[tuple[Any, int]] = []
+    meta: list[tuple[tuple, np.dtype] | None] = []
     for t in inputs:
         if isinstance(t, Tensor) and t._rg:
             fn = t._grad_fn
@@ -96,8 +96,8 @@ def new_node(cls: type[Node], inputs: tuple) -> Node:
 
 def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
     """Store what the formulas need; Tensors are checked against in-place changes on use."""
-    values = []
-    versions = []
+    values: list[Any] = []
+    versions: list[int | None] = []
     has_tensor = False
     # The common case inline: no saved_tensors_hooks, a normal (not inference) tensor.
     plain = not _saved_hooks.stack
@@ -151,7 +151,7 @@ def requires_grad(*xs: Any) -> bool:
 
 
 # -- operands and type promotion -----------------------------------------------------
-_RANK = {d.np: d._rank for d in D.ALL}
+_RANK: dict[np.dtype, int] = {d.np: d._rank for d in D.ALL}
 _SCALAR_RANK = {bool: 0, int: 1, float: 2, complex: 3}
 
 

@@ -711,8 +711,9 @@ def type_(input: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
             if dtype in (name, "ember." + name, "torch." + name):
                 return to(input, cls_dtype)
         raise ValueError(f"invalid type: '{dtype}'")
-    if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), D.dtype):
-        return to(input, dtype.dtype)  # a legacy class: ember.DoubleTensor
+    legacy = getattr(dtype, "dtype", None) if isinstance(dtype, type) else None
+    if isinstance(legacy, D.dtype):
+        return to(input, legacy)  # a legacy class: ember.DoubleTensor
     return to(input, dtype)
 
 
@@ -723,7 +724,7 @@ _LEGACY_TYPES = {
 }
 
 
-TENSOR_METHODS: dict[str, Callable[..., Any]] = {
+TENSOR_METHODS: dict[str, Any] = {  # functions, and properties (T, mT, H, mH)
     "view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as, "flatten": flatten,
     "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose, "permute": permute,
     "expand": expand, "expand_as": expand_as, "broadcast_to": broadcast_to, "sum_to_size": sum_to_size,
