@@ -33,7 +33,8 @@ from ._tensor import Size, Tensor
 from . import ops  # noqa: E402, I001
 _tensor._bind_methods()
 
-from . import autograd, backends, cuda, linalg, nn, utils  # noqa: E402
+from . import autograd, backends, cuda, linalg, nn, optim, utils  # noqa: E402
+from .serialization import load, save  # noqa: E402
 from ._creation import (  # noqa: E402
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, Generator, HalfTensor, IntTensor,
     LongTensor, ShortTensor, arange, as_tensor, asarray, default_generator, empty, empty_like, eye,

@@ -1,5 +1,5 @@
-"""ember.utils: checkpoint (and, with issue 5, data)."""
+"""ember.utils: checkpoint and data."""
 
-from . import checkpoint
+from . import checkpoint, data
 
-__all__ = ["checkpoint"]
+__all__ = ["checkpoint", "data"]
