@@ -46,6 +46,8 @@ from .autograd.grad_mode import (  # noqa: E402
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
 from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer  # noqa: E402
+from .ops.nn_activation import addmm, celu, clamp_min, erf, log_softmax, selu, softmax  # noqa: E402
+from .ops.nn_loss import cosine_similarity, pairwise_distance, xlogy  # noqa: E402
 from .ops.pointwise import (  # noqa: E402
     abs, add, ceil, cos, div, divide, eq, equal, exp, expm1, floor, floor_divide, ge, greater,
     greater_equal, gt, isfinite, isinf, isnan, le, less, less_equal, log, log1p, logical_and, logical_not,

@@ -1,8 +1,68 @@
-"""ember.nn.functional: the functional forms of layers, activations and losses."""
+"""ember.nn.functional: the functional forms of layers, activations and losses.
+
+The kernels live in ``ember.ops.nn*`` (one Node each where PyTorch records one); this
+module is the public namespace, with PyTorch's names, argument names and defaults.
+"""
 
 from __future__ import annotations
 
 from ..ops.nn import binary_cross_entropy_with_logits
+from ..ops.nn_activation import (
+    bilinear,
+    celu,
+    elu,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    linear,
+    log_softmax,
+    logsigmoid,
+    mish,
+    normalize,
+    relu6,
+    selu,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softsign,
+    tanhshrink,
+)
+from ..ops.nn_loss import (
+    binary_cross_entropy,
+    cosine_similarity,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    margin_ranking_loss,
+    mse_loss,
+    nll_loss,
+    pairwise_distance,
+    smooth_l1_loss,
+    triplet_margin_loss,
+)
+from ..ops.nn_norm import (
+    batch_norm,
+    dropout,
+    dropout1d,
+    dropout2d,
+    embedding,
+    group_norm,
+    layer_norm,
+    one_hot,
+    pad,
+)
 from ..ops.pointwise import relu, sigmoid, tanh
 
-__all__ = ["binary_cross_entropy_with_logits", "relu", "sigmoid", "tanh"]
+__all__ = [
+    "binary_cross_entropy_with_logits", "relu", "sigmoid", "tanh",
+    "linear", "bilinear", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
+    "softsign", "hardtanh", "hardsigmoid", "hardswish", "tanhshrink", "logsigmoid", "softmax", "log_softmax",
+    "softmin", "normalize",
+    "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+    "kl_div", "margin_ranking_loss", "cosine_similarity", "pairwise_distance", "triplet_margin_loss",
+    "dropout", "dropout1d", "dropout2d", "embedding", "one_hot", "pad", "layer_norm", "group_norm", "batch_norm",
+]
