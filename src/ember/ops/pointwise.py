@@ -795,6 +795,80 @@ def fill_(self: Tensor, value: Any) -> Tensor:
     return self
 
 
+# copy_: self's old values get no gradient; src gets grad (summed back over broadcasting
+# and cast to its dtype by the engine). PyTorch names this Node CopyBackwards.
+CopyBackwards = derivative("copy", (), lambda grad: grad * 0, lambda grad: grad)
+CopyBackwards.__name__ = CopyBackwards.__qualname__ = "CopyBackwards"
+
+
+def _copied(self: Tensor, src: Tensor) -> Tensor:
+    """src broadcast to self's shape in self's dtype: what ``self.copy_(src)`` writes."""
+    x = self._data
+    try:
+        data = np.broadcast_to(src._data, x.shape).astype(x.dtype)
+    except ValueError:
+        raise broadcast_error(x, src._data) from None
+    if requires_grad(self, src):
+        return record(CopyBackwards, data, (self, src))
+    return wrap(data)
+
+
+def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, converted to self's dtype) into self, in place."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    return inplace(self, _copied, src)
+
+
+def _random_fill(self: Tensor, draw: Callable[[np.random.Generator, tuple], np.ndarray], generator: Any) -> Tensor:
+    """Overwrite self with random values (no gradient flows to the old values)."""
+    from .._creation import default_generator
+
+    check_inplace(self)
+    rng = (generator or default_generator).rng
+    data = np.asarray(draw(rng, self._data.shape))
+    if grad_state.enabled and self._rg:
+        return inplace(self, lambda s: wrap(data.astype(s._data.dtype)))
+    write_into(self, data.astype(self._data.dtype, copy=False))
+    return self
+
+
+def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+    """Fill with samples from U(a, b), in place."""
+    return _random_fill(self, lambda rng, shape: rng.uniform(a, b, shape), generator)
+
+
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    """Fill with samples from N(mean, std**2), in place."""
+    return _random_fill(self, lambda rng, shape: rng.normal(mean, std, shape), generator)
+
+
+def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+    """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
+    prob = p._data if isinstance(p, Tensor) else p
+    return _random_fill(self, lambda rng, shape: rng.random(shape) < prob, generator)
+
+
+def exponential_(self: Tensor, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+    """Fill with samples from Exp(lambd), in place."""
+    return _random_fill(self, lambda rng, shape: rng.exponential(1.0 / lambd, shape), generator)
+
+
+def random_(self: Tensor, from_: int = 0, to: int | None = None, *, generator: Any = None) -> Tensor:
+    """Fill with integers uniform in [from, to) (to defaults to 2**mantissa for floats), in place."""
+    if to is None:
+        to, from_ = (from_, 0) if from_ else (_random_bound(self._data.dtype), 0)
+    return _random_fill(self, lambda rng, shape: rng.integers(from_, to, shape), generator)
+
+
+def _random_bound(dt: np.dtype) -> int:
+    if dt.kind == "f":
+        return 2 ** (np.finfo(dt).nmant + 1)
+    if dt == np.bool_:
+        return 2
+    return int(np.iinfo(dt).max) + 1
+
+
 # ---------------------------------------------------------------------------------------
 # The Tensor methods and operators these ops provide.
 # ---------------------------------------------------------------------------------------
@@ -887,7 +961,8 @@ _inplace_of = {
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     **_ops, **_binary, "where": lambda self, condition, other: where(condition, self, other),
     "logical_not": logical_not, "isnan": isnan, "isinf": isinf, "isfinite": isfinite, "equal": equal,
-    "rsub": rsub, "zero_": zero_, "fill_": fill_, "negative": _ops["neg"],
+    "rsub": rsub, "zero_": zero_, "fill_": fill_, "copy_": copy_, "uniform_": uniform_, "normal_": normal_,
+    "bernoulli_": bernoulli_, "exponential_": exponential_, "random_": random_, "negative": _ops["neg"],
     **{name + "_": _inplace_method(fn) for name, fn in _inplace_of.items()},
     "__add__": _forward(add), "__radd__": _reflected(add), "__iadd__": _inplace_method(add),
     "__sub__": _forward(sub), "__rsub__": _rsub, "__isub__": _inplace_method(sub),
