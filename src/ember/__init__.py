@@ -46,8 +46,39 @@ from .autograd.grad_mode import (  # noqa: E402
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )
 from .ops.linalg import bmm, dot, ger, matmul, mm, mv, outer  # noqa: E402
-from .ops.nn_activation import addmm, celu, clamp_min, erf, log_softmax, selu, softmax  # noqa: E402
+from .ops.nn_activation import addmm, celu, erf, log_softmax, selu, softmax  # noqa: E402
 from .ops.nn_loss import cosine_similarity, pairwise_distance, xlogy  # noqa: E402
+from .ops.linalg_more import (  # noqa: E402
+    addbmm, addmv, addr, baddbmm, chain_matmul, cross, einsum, kron, tensordot, trace, vdot,
+)
+from .ops.decomposition import cholesky, logdet, pinverse, slogdet, svd  # noqa: E402
+from .ops.nn_conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402
+from .ops.nn_pool import adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d, max_pool2d  # noqa: E402
+from .ops.pointwise_math import (  # noqa: E402
+    acos, acosh, addcdiv, addcmul, allclose, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
+    asinh, atan, atan2, atanh, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
+    bitwise_xor, clamp, clamp_max, clamp_min, clip, copysign, cosh, deg2rad, erfc, erfinv, exp2, float_power,
+    fmax, fmin, fmod, frac, heaviside, hypot, isclose, isneginf, isposinf, isreal, lerp, log2, log10, logaddexp,
+    logaddexp2, logit, nan_to_num, rad2deg, round, sgn, signbit, sinc, sinh, tan,
+)
+from .ops.scan import cummax, cummin, cumprod, cumsum, logcumsumexp  # noqa: E402
+from .ops.sorting import argsort, kthvalue, msort, sort, topk, unique, unique_consecutive  # noqa: E402
+from .ops.statistics import (  # noqa: E402
+    count_nonzero, logsumexp, median, mode, nanmean, nanmedian, nansum, prod, return_types, std, std_mean,
+    var, var_mean,
+)
+from .ops.indexing import (  # noqa: E402
+    gather, index_add, index_copy, index_fill, index_select, masked_fill, masked_scatter, masked_select, put,
+    scatter, scatter_add, scatter_reduce, take, take_along_dim,
+)
+from .ops.shape_more import (  # noqa: E402
+    atleast_1d, atleast_2d, atleast_3d, chunk, column_stack, diag, diag_embed, diagonal, dstack, flip, fliplr,
+    flipud, hstack, meshgrid, moveaxis, movedim, narrow, repeat_interleave, roll, rot90, row_stack, split, tile,
+    tril, triu, unflatten, vstack,
+)
+from .ops.decomposition import linalg_det as det  # noqa: E402
+from .ops.decomposition import linalg_inv as inverse  # noqa: E402
+from .ops.decomposition import linalg_matrix_power as matrix_power  # noqa: E402
 from .ops.pointwise import (  # noqa: E402
     abs, add, ceil, cos, div, divide, eq, equal, exp, expm1, floor, floor_divide, ge, greater,
     greater_equal, gt, isfinite, isinf, isnan, le, less, less_equal, log, log1p, logical_and, logical_not,
@@ -57,7 +88,7 @@ from .ops.pointwise import (  # noqa: E402
     where,
 )
 from .ops.reduction import (  # noqa: E402
-    all, amax, amin, any, argmax, argmin, max, mean, min, norm, return_types, sum,
+    all, amax, amin, any, argmax, argmin, max, mean, min, norm, sum,
 )
 from .ops.shape import (  # noqa: E402
     broadcast_to, cat, clone, concat, concatenate, flatten, nonzero, permute, reshape, select, squeeze,

@@ -74,7 +74,7 @@ def get_printoptions() -> dict[str, Any]:
     return dict(_OPTS)
 
 
-class printoptions(contextlib.ContextDecorator):
+class printoptions(contextlib.ContextDecorator):  # noqa: N801 - PyTorch's name
     """Context manager that temporarily changes the print options.
 
     Takes the same keyword arguments as :func:`set_printoptions`; the options
@@ -179,7 +179,7 @@ def _format_elements(shown: np.ndarray, opts: dict[str, Any]) -> tuple[list[str]
         f_re = _Formatter(real, precision, sci_opt)
         f_im = _Formatter(imag, precision, sci_opt)
         strs = []
-        for re_v, im_v in zip(real.reshape(-1).tolist(), imag.reshape(-1).tolist()):
+        for re_v, im_v in zip(real.reshape(-1).tolist(), imag.reshape(-1).tolist(), strict=True):
             im_s = (f_im.format(im_v) + "j").lstrip()
             sep = "" if im_s[0] in "+-" else "+"
             strs.append(f_re.format(re_v) + sep + im_s)

@@ -26,20 +26,28 @@ oracle test runs.
 
 from __future__ import annotations
 
+from op_db_linalg_more import LINALG_MORE
 from op_db_linalg_nn import LINALG, NN
 from op_db_nn_activation import ACTIVATION
+from op_db_nn_conv import CONV
 from op_db_nn_loss import LOSS
 from op_db_nn_norm import NORM
 from op_db_pointwise import BINARY, MORE_POINTWISE, OPERATORS, UNARY
+from op_db_pointwise_math import POINTWISE_MATH
 from op_db_reduction import MORE_REDUCTIONS, REDUCTIONS
 from op_db_shape import MORE_SHAPE, SHAPE
+from op_db_shape_more import INDEXING, SHAPE_MORE
+from op_db_statistics import SCAN, SORTING, STATISTICS
 from op_info import F32, F64, OpInfo, Sample, T, make_tensor
 
 __all__ = ["OPS", "OpInfo", "Sample", "T", "make_tensor", "F32", "F64"]
 
 OPS: list[OpInfo] = (UNARY + BINARY + MORE_POINTWISE + OPERATORS + REDUCTIONS + MORE_REDUCTIONS + SHAPE + MORE_SHAPE
-                     + LINALG + NN
-                     + ACTIVATION + LOSS + NORM)
+                     + LINALG + NN + LINALG_MORE
+                     + ACTIVATION + LOSS + NORM + CONV
+                     + STATISTICS + SORTING + SCAN
+                     + POINTWISE_MATH
+                     + SHAPE_MORE + INDEXING)
 """Every row; the generic tests in test_registry.py run over all of them."""
 
 assert len({o.name for o in OPS}) == len(OPS), "row names must be unique"

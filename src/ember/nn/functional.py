@@ -6,6 +6,8 @@ module is the public namespace, with PyTorch's names, argument names and default
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..ops.nn import binary_cross_entropy_with_logits
 from ..ops.nn_activation import (
     bilinear,
@@ -29,6 +31,16 @@ from ..ops.nn_activation import (
     softplus,
     softsign,
     tanhshrink,
+)
+from ..ops.nn_conv import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
 )
 from ..ops.nn_loss import (
     binary_cross_entropy,
@@ -55,7 +67,24 @@ from ..ops.nn_norm import (
     one_hot,
     pad,
 )
-from ..ops.pointwise import relu, sigmoid, tanh
+from ..ops.nn_pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    interpolate,
+    max_pool1d,
+    max_pool2d,
+)
+from ..ops.pointwise import relu as _relu
+from ..ops.pointwise import sigmoid, tanh
+
+
+def relu(input: Any, inplace: bool = False) -> Any:
+    """max(input, 0) elementwise (ReluBackward0); ``inplace`` writes into ``input``."""
+    return input.relu_() if inplace else _relu(input)
 
 __all__ = [
     "binary_cross_entropy_with_logits", "relu", "sigmoid", "tanh",
@@ -65,4 +94,7 @@ __all__ = [
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
     "kl_div", "margin_ranking_loss", "cosine_similarity", "pairwise_distance", "triplet_margin_loss",
     "dropout", "dropout1d", "dropout2d", "embedding", "one_hot", "pad", "layer_norm", "group_norm", "batch_norm",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "interpolate", "unfold", "fold",
 ]

@@ -4,9 +4,27 @@ One module per family; each declares its Nodes with ``_op.derivative`` and lists
 functions PyTorch also offers as Tensor methods in ``TENSOR_METHODS``.
 """
 
-from . import linalg, nn_activation, pointwise, reduction, shape
+from . import (
+    decomposition,
+    indexing,
+    linalg,
+    linalg_more,
+    nn_activation,
+    pointwise,
+    pointwise_math,
+    reduction,
+    scan,
+    shape,
+    shape_more,
+    sorting,
+    statistics,
+)
 
 METHOD_TABLES = (
     pointwise.TENSOR_METHODS, reduction.TENSOR_METHODS, shape.TENSOR_METHODS, linalg.TENSOR_METHODS,
     nn_activation.TENSOR_METHODS,
+    statistics.TENSOR_METHODS, sorting.TENSOR_METHODS, scan.TENSOR_METHODS,
+    pointwise_math.TENSOR_METHODS,
+    linalg_more.TENSOR_METHODS, decomposition.TENSOR_METHODS,
+    shape_more.TENSOR_METHODS, indexing.TENSOR_METHODS,
 )
