@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._op import OUTPUT, binary_operands, derivative, grad_state, record, requires_grad, wrap
 from .nn import legacy_reduction, reduction_enum
@@ -438,14 +439,26 @@ def _xlogy_self(grad: Tensor, self: Tensor, other: Tensor) -> Tensor:
 XlogyBackward0 = derivative("xlogy", ("self", "other"),
                             _xlogy_self,
                             lambda grad, self, other: grad * self / other)
+# A Python number as self (overload 1) or as other (overload 2), as torch records them.
+XlogyBackward1 = derivative("xlogy", ("self", "other"),
+                            lambda grad, self, other: None,
+                            lambda grad, self, other: grad * self / other, overload=1)
+XlogyBackward2 = derivative("xlogy", ("self", "other"), _xlogy_self, overload=2)
 
 
 def xlogy(input: Tensor, other: Tensor) -> Tensor:
     """input * log(other), 0 where input == 0 (nan where other is nan), as torch.xlogy."""
     a, b = binary_operands(input, other)
-    data = np.where(a == 0, 0, a * np.log(b))
-    data = np.where(np.isnan(b), np.nan, data).astype(np.result_type(a, b), copy=False)
+    dt = np.result_type(a, b)
+    if dt.kind not in "fc":   # integers compute in the default float dtype, as torch does
+        dt = D.get_default_dtype().np
+    data = np.where(a == 0, 0, a * np.log(np.asarray(b, dtype=dt)))
+    data = np.where(np.isnan(b), np.nan, data).astype(dt, copy=False)
     if requires_grad(input, other):
+        if not isinstance(input, Tensor):
+            return record(XlogyBackward1, data, (None, other), (input, other))
+        if not isinstance(other, Tensor):
+            return record(XlogyBackward2, data, (input,), (input, other))
         return record(XlogyBackward0, data, (input, other), (input, other))
     return wrap(data)
 

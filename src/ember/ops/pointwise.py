@@ -61,7 +61,8 @@ _UNARY: list[tuple[str, Callable[..., Any], tuple[str, ...], Callable[..., Tenso
 
 # Unary ops with no gradient path (piecewise constant or integer-valued results).
 _ZERO_GRAD = [
-    ("sign", np.sign),
+    ("sign", lambda x: np.where(np.isnan(x), 0, np.sign(x)).astype(x.dtype, copy=False)
+     if x.dtype.kind == "f" else np.sign(x)),  # torch: sign(nan) is 0
     ("floor", np.floor),
     ("ceil", np.ceil),
     ("trunc", np.trunc),
@@ -717,7 +718,8 @@ def check_inplace(self: Tensor) -> None:
 def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
     """Run ``fn(self, *args)`` and write its result into self, as ``op_`` does."""
     check_inplace(self)
-    record_it = grad_state.enabled and (self._rg or any(isinstance(a, Tensor) and a._rg for a in args))
+    record_it = grad_state.enabled and (self._rg or any(
+        isinstance(a, Tensor) and a._rg for a in (*args, *kwargs.values())))
     if record_it:
         snapshot = Tensor._make(self._data.copy(), self._grad_fn, self._out_nr)
         snapshot._rg = self._rg
