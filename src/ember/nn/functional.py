@@ -98,3 +98,26 @@ __all__ = [
     "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
     "adaptive_max_pool1d", "adaptive_max_pool2d", "interpolate", "unfold", "fold",
 ]
+
+
+# PyTorch functions ember does not have yet: asking for one says so (the Modules that use
+# them, e.g. nn.GLU or nn.CTCLoss, raise this when called). See the README's status table.
+_NOT_YET = frozenset({
+    "adaptive_avg_pool3d", "adaptive_max_pool3d", "alpha_dropout", "avg_pool3d", "cosine_embedding_loss",
+    "ctc_loss", "dropout3d", "feature_alpha_dropout", "gaussian_nll_loss", "glu", "hardshrink",
+    "hinge_embedding_loss", "instance_norm", "local_response_norm", "lp_pool1d", "lp_pool2d", "max_pool3d",
+    "max_unpool1d", "max_unpool2d", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+    "poisson_nll_loss", "prelu", "rms_norm", "rrelu", "soft_margin_loss", "softshrink", "threshold",
+    "triplet_margin_with_distance_loss",
+})
+
+
+class NotYetImplementedError(NotImplementedError, AttributeError):
+    """A PyTorch function ember lacks: a NotImplementedError, and an AttributeError so that
+    ``hasattr(F, name)`` stays False for code that checks before calling."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NOT_YET:
+        raise NotYetImplementedError(f"ember.nn.functional.{name} is not implemented yet")
+    raise AttributeError(f"module 'ember.nn.functional' has no attribute '{name}'")
