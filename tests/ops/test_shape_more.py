@@ -254,10 +254,19 @@ def test_inplace_on_leaf_requiring_grad_is_refused() -> None:
         w.masked_fill_(w > 0, 0.0)
 
 
-def test_inplace_on_view_of_tensor_requiring_grad_is_refused() -> None:
-    y = ember.ones(3, 3, requires_grad=True) * 1
-    with pytest.raises(NotImplementedError):
-        y.diagonal().index_fill_(0, ember.tensor([0]), 0.0)
+@oracle
+def test_inplace_index_fill_on_view_of_tensor_requiring_grad_matches_torch() -> None:
+    import torch
+
+    def run(m: Any) -> list:
+        x = m.from_numpy(np.arange(1.0, 10.0).reshape(3, 3)).requires_grad_(True)
+        y = x * 2
+        y.diagonal().index_fill_(0, m.tensor([0]), 0.0)
+        (y * m.from_numpy(np.arange(9.0).reshape(3, 3))).sum().backward()
+        return [y.detach().numpy(), x.grad.numpy()]
+
+    for a, b in zip(run(ember), run(torch), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 # ---------------------------------------------------------------------------------------

@@ -705,22 +705,49 @@ def check_inplace(self: Tensor) -> None:
             "a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
             "details."
         )
-    if grad_state.enabled and self._rg:
-        if self._grad_fn is None:
+    if grad_state.enabled:
+        base = self._base
+        if base is not None and base._rg:
+            _check_view(self, base)
+        elif self._rg and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if self._base is not None:
-            raise NotImplementedError(
-                "ember: in-place operations on a view of a tensor that requires grad "
-                "(PyTorch's CopySlices) are not supported yet"
-            )
+
+
+def _check_view(self: Tensor, base: Tensor) -> None:
+    """The errors for an in-place op on a view of a tensor that requires grad."""
+    if base._grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    fn = self._grad_fn
+    if fn is None:
+        raise RuntimeError(
+            "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+            "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
+            "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
+            "tracked) or both outside (if you want the inplace to be tracked)."
+        )
+    if fn.n_outputs != 1:
+        name = fn.name()
+        name = name[:name.rindex("Backward")] if "Backward" in name else name
+        raise RuntimeError(
+            f"Output {self._out_nr} of {name} is a view and is being modified inplace. This view is the output of "
+            "a function that returns multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one."
+        )
 
 
 def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
-    """Run ``fn(self, *args)`` and write its result into self, as ``op_`` does."""
+    """Run ``fn(self, *args)`` and write its result into self, as ``op_`` does.
+
+    On a view while recording, the base takes a CopySlices Node (``ops/views.py``).
+    """
     check_inplace(self)
     record_it = grad_state.enabled and (self._rg or any(
         isinstance(a, Tensor) and a._rg for a in (*args, *kwargs.values())))
     if record_it:
+        if self._base is not None:
+            from .views import inplace_on_view
+
+            return inplace_on_view(self, fn, args, kwargs, write_into)
         snapshot = Tensor._make(self._data.copy(), self._grad_fn, self._out_nr)
         snapshot._rg = self._rg
         result = fn(snapshot, *args, **kwargs)
@@ -731,6 +758,10 @@ def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) 
         self._grad_fn = result._grad_fn
         self._out_nr = result._out_nr
         self._rg = result._rg
+        if len(self._vc) > 1:  # views taken while recording: their history now starts here
+            from .views import regenerate_views
+
+            regenerate_views(self)
     return self
 
 
@@ -778,17 +809,45 @@ def _inplace_method(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     return method
 
 
+def _zeros_of(grad: Tensor) -> Tensor:
+    """The zero gradient of overwritten values (zeros, not ``grad * 0``: that keeps inf and nan)."""
+    return wrap(np.zeros_like(grad._data))
+
+
+# What PyTorch records for fill_ (a number, a 0-d tensor) and zero_: the old values get zeros.
+FillBackward2 = derivative("fill", (), _zeros_of, overload=2)
+FillBackward3 = derivative("fill", (), _zeros_of, lambda grad: _sum_all(grad), overload=3)
+ZeroBackward0 = derivative("zero", (), _zeros_of)
+
+
+def _sum_all(grad: Tensor) -> Tensor:
+    from .reduction import sum as _sum
+
+    return _sum(grad)
+
+
+def _filled(self: Tensor, value: Any, cls: type) -> Tensor:
+    data = np.full_like(self._data, value._data if isinstance(value, Tensor) else value)
+    if isinstance(value, Tensor):
+        return record(FillBackward3, data, (self, value)) if requires_grad(self, value) else wrap(data)
+    return record(cls, data, (self,)) if requires_grad(self) else wrap(data)
+
+
 def zero_(self: Tensor) -> Tensor:
     """Fill with zeros in place."""
-    return fill_(self, 0)
+    return _fill(self, 0, ZeroBackward0)
 
 
 def fill_(self: Tensor, value: Any) -> Tensor:
     """Fill with ``value`` in place."""
+    return _fill(self, value, FillBackward2)
+
+
+def _fill(self: Tensor, value: Any, cls: type) -> Tensor:
     check_inplace(self)
     v = value._data if isinstance(value, Tensor) else value
-    if grad_state.enabled and self._rg:
-        return inplace(self, lambda s: s * 0 + value)
+    if grad_state.enabled and (self._rg or (isinstance(value, Tensor) and value._rg)):
+        return inplace(self, _filled, value, cls)
     if not self._data.flags.writeable:
         write_into(self, np.full_like(self._data, v))
         return self
@@ -799,7 +858,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
 
 # copy_: self's old values get no gradient; src gets grad (summed back over broadcasting
 # and cast to its dtype by the engine). PyTorch names this Node CopyBackwards.
-CopyBackwards = derivative("copy", (), lambda grad: grad * 0, lambda grad: grad)
+CopyBackwards = derivative("copy", (), _zeros_of, lambda grad: grad)
 CopyBackwards.__name__ = CopyBackwards.__qualname__ = "CopyBackwards"
 
 

@@ -6,6 +6,7 @@ in-place change through either is seen by both and by the saved-tensor checks.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,6 +16,8 @@ from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.graph import Node
 from ._op import derivative, grad_state, new_node, record, record_multi, wrap
+
+_ref = weakref.ref
 
 # ---------------------------------------------------------------------------------------
 # Derivatives. ``self_sym_sizes`` is the input's shape, as PyTorch names it.
@@ -84,8 +87,20 @@ def scatter_into_zeros(grad: Tensor, shape: tuple, key: Any, accumulate: bool = 
 # Views
 # ---------------------------------------------------------------------------------------
 def _as_view(out: Tensor, base: Tensor) -> Tensor:
-    out._vc = base._vc
-    out._base = base if base._base is None else base._base
+    """Make ``out`` a view of ``base``'s root: same version counter, ``_base`` the root.
+
+    A view recorded from a root that has history is listed (weakly) after the count in
+    the shared version counter, so an in-place write into the root or one of its views
+    can give it a Node reading the new history (``ops/views.py``).
+    """
+    vc: list[Any] = base._vc
+    out._vc = vc
+    root = out._base = base if base._base is None else base._base
+    if out._grad_fn is not None and root._grad_fn is not None:
+        vc.append(_ref(out))
+        n = len(vc)
+        if n >= 64 and not n & (n - 1):  # at each power of two: drop the views that died
+            vc[1:] = [r for r in vc[1:] if r() is not None]
     return out
 
 
@@ -136,7 +151,10 @@ def view(input: Tensor, *shape: Any) -> Tensor:
 
 
 def _view_dtype(input: Tensor, dtype: D.dtype) -> Tensor:
-    return _as_view(wrap(input._data.view(dtype.np)), input)
+    # Shares memory and version counter but is no view for autograd (``_base`` None), as in PyTorch.
+    out = wrap(input._data.view(dtype.np))
+    out._vc = input._vc
+    return out
 
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
@@ -452,20 +470,47 @@ def _basic_index(input: Tensor, items: tuple) -> Tensor:
 
 
 def setitem(input: Tensor, key: Any, value: Any) -> None:
-    """``tensor[key] = value`` in place (not recorded through views yet: see the README)."""
+    """``tensor[key] = value`` in place.
+
+    While recording, as PyTorch does it: a basic key is ``copy_`` (or ``fill_``) into the
+    view ``tensor[key]`` (a CopySlices Node on the base); a key with tensors, lists or
+    masks is ``index_put_`` (IndexPutBackward0).
+    """
     from .pointwise import check_inplace
 
-    check_inplace(input)
-    if grad_state.enabled and (isinstance(value, Tensor) and value._rg):
-        raise NotImplementedError(
-            "ember: assigning a tensor that requires grad into a slice (PyTorch's index_put_/CopySlices) "
-            "is not supported yet"
-        )
+    if isinstance(key, Tensor) and key._data.ndim == 0 and key._data.dtype.kind in "iu":
+        key = int(key._data)
     items = key if isinstance(key, tuple) else (key,)
+    if grad_state.enabled and (input._rg or (isinstance(value, Tensor) and value._rg)):
+        _setitem_recorded(input, key, items, value)  # checks the view it writes into, as PyTorch does
+        return
+    check_inplace(input)
     np_key = tuple(_to_index(i) for i in items)
     v = value._data if isinstance(value, Tensor) else value
     input._data[np_key if len(np_key) > 1 else np_key[0]] = v
     input._vc[0] += 1
+
+
+def _setitem_recorded(input: Tensor, key: Any, items: tuple, value: Any) -> None:
+    from .pointwise import copy_, inplace
+    from .views import index_put
+
+    if all(_is_basic(i) for i in items):
+        target = getitem(input, key)
+        if target is input:
+            target = _view_result(input, input._data[...], AliasBackward0, ())
+        if not isinstance(value, Tensor):  # a number is copied as a 0-d tensor, as in PyTorch
+            value = wrap(np.asarray(value))
+        copy_(target, value)
+        return
+    np_key = tuple(_to_index(i) for i in items)
+    if len(np_key) == 1:
+        np_key = np_key[0]
+    try:
+        input._data[np_key]
+    except IndexError as e:
+        raise _index_error(e, input._data, np_key) from None
+    inplace(input, index_put, np_key, value)
 
 
 # ---------------------------------------------------------------------------------------
