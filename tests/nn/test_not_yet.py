@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ember
-import ember.nn.functional as F
+import ember.nn.functional as F  # noqa: N812 - the name PyTorch users write
 
 
 def test_missing_function_is_named():
