@@ -50,11 +50,12 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
     from .._tensor import Tensor
 
     result = []
-    for i, (out, g) in enumerate(zip(outputs, grads, strict=True)):
+    # Not strict: PyTorch checks the gradients it has first, then the counts.
+    for i, (out, g) in enumerate(zip(outputs, grads, strict=False)):
         if g is None:
             if out._rg and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if out._data.dtype.kind not in "fc":
+            if out._rg and out._data.dtype.kind not in "fc":
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
             result.append(ones_like(out))
             continue
@@ -99,19 +100,19 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         grad_tensors = grad_variables
     outputs = _as_tuple(tensors)
     if not outputs:
-        raise RuntimeError("backward() received an empty list of tensors")
+        return  # as in PyTorch: nothing to do
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(outputs)
-    if len(grads) != len(outputs):
-        raise RuntimeError(f"got {len(grads)} tensors and {len(outputs)} gradients")
     input_list = None
     if inputs is not None:
         input_list = _as_tuple(inputs)
         if not input_list:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for t in input_list:
             if not t._rg:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
     grad_list = _make_grads(outputs, grads)
+    if len(grad_list) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_list)} gradients")
     _check_outputs(outputs)
     if retain_graph is None:
         retain_graph = create_graph
@@ -134,13 +135,14 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
     if not ins:
-        raise RuntimeError("grad requires non-empty inputs.")
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     for t in ins:
         if not t._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     gouts = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outs)
-    if len(gouts) != len(outs):
-        raise RuntimeError(f"grad_outputs should be a sequence of length {len(outs)}, but got {len(gouts)}")
+    if len(gouts) != len(outs) and not is_grads_batched:
+        _make_grads(outs, gouts)  # PyTorch checks the gradients it has first
+        raise RuntimeError(f"got {len(outs)} tensors and {len(gouts)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
     if is_grads_batched:
@@ -154,7 +156,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 result[i] = zeros_like(ins[i])
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
     return tuple(result)
@@ -162,14 +164,51 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
 
 def _batched_grad(outs: tuple, ins: tuple, gouts: tuple, retain_graph: bool, create_graph: bool,
                   allow_unused: bool, materialize: bool) -> tuple:
-    """``is_grads_batched``: one backward per slice of the leading dim of ``grad_outputs``, stacked."""
-    from ..ops.shape import stack
+    """``is_grads_batched``: the leading dim of each ``grad_outputs`` is a batch of gradients.
 
+    One backward pass carries the whole batch (``batched.run_batched``); where hooks or
+    anomaly mode need to see single gradients, one backward pass per batch element.
+    """
+    from .._creation import zeros_like
+    from ..ops.shape import stack
+    from .batched import run_batched
+
+    for i, (g, out) in enumerate(zip(gouts, outs, strict=True)):
+        if g is None:
+            _make_grads(outs, gouts)  # PyTorch's error for an implicit gradient of a non-scalar
+            raise RuntimeError("grad_outputs must be given (batched) when is_grads_batched=True")
+        if g._data.shape[1:] != out._data.shape or not g._data.ndim:
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch "
+                "dimension. The sizes of the remaining dimensions are expected to match the shape of "
+                f"corresponding output, but a mismatch was detected: grad_output[{i}] has a shape of {g.shape[1:]} "
+                f"and output[{i}] has a shape of {out.shape}. If you only want some tensors in `grad_output` to "
+                "be considered batched, consider using vmap."
+            )
     n = gouts[0]._data.shape[0]
-    per = [grad(outs, ins, tuple(g[i] for g in gouts), retain_graph=True, create_graph=create_graph,
-                allow_unused=allow_unused, materialize_grads=materialize) for i in range(n)]
-    return tuple(None if per[0][k] is None else stack([p[k] for p in per if p[k] is not None])
-                 for k in range(len(ins)))
+    _check_outputs(outs)
+    batched = _make_grads_batched(outs, gouts)
+    result = run_batched(outs, batched, ins, retain_graph, create_graph)
+    if result is None:
+        per = [grad(outs, ins, tuple(g[i] for g in gouts), retain_graph=True, create_graph=create_graph,
+                    allow_unused=True) for i in range(n)]
+        result = [None if per[0][k] is None else stack([p[k] for p in per]) for k in range(len(ins))]
+    for k, g in enumerate(result):
+        if g is None:
+            if materialize:  # as PyTorch: zeros shaped like the input, without the batch dim
+                result[k] = zeros_like(ins[k])
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior."
+                )
+    return tuple(result)
+
+
+def _make_grads_batched(outs: tuple, gouts: tuple) -> list:
+    """The batched ``grad_outputs``, each in its output's dtype (checked one batch element at a time)."""
+    _make_grads(outs, tuple(g[0] for g in gouts))  # the dtype checks and warnings of the unbatched case
+    return [g if g._data.dtype == out._data.dtype else g.to(out.dtype) for g, out in zip(gouts, outs, strict=True)]
 
 
 class _VariableMeta(type):

@@ -21,8 +21,9 @@ error with ``strict=True``.
 Deviations from PyTorch:
 
 - ``jacobian(..., vectorize=True)`` has no vmap to run on: it builds the same one-hot
-  ``grad_outputs`` and calls ``autograd.grad(..., is_grads_batched=True)``, which in
-  ember is a loop of backward passes. The result equals ``vectorize=False``.
+  ``grad_outputs`` and calls ``autograd.grad(..., is_grads_batched=True)``, which ember
+  runs as one backward pass whose gradients carry the batch as a leading dimension
+  (``autograd/batched.py``); Nodes without a batching rule run once per row there.
 - ``strategy="forward-mode"`` needs forward-mode AD, which ember lacks: after the checks
   PyTorch makes first (``create_graph``, ``strict``, then ``vectorize=False``), it
   raises ``NotImplementedError``.
