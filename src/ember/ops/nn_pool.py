@@ -190,6 +190,24 @@ def _windows_max(x: np.ndarray, hidx: np.ndarray, widx: np.ndarray) -> tuple[np.
     return np.ascontiguousarray(values), (rows * w + cols).astype(np.int64)
 
 
+def _tiled_max(x: np.ndarray, k: list[int], out: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """``_windows_max`` for windows that tile the input (stride = kernel, no padding or dilation).
+
+    The windows are a reshape of the input, so no gather is needed; the first maximum
+    wins and NaN propagates, as there.
+    """
+    (kh, kw), (oh, ow) = k, out
+    lead, w = x.shape[:-2], x.shape[-1]
+    tiles = x[..., :oh * kh, :ow * kw].reshape(lead + (oh, kh, ow, kw))
+    n = len(lead)
+    tiles = tiles.transpose(tuple(range(n)) + (n, n + 2, n + 1, n + 3)).reshape(lead + (oh, ow, kh * kw))
+    pick = np.argmax(tiles, axis=-1)
+    values = np.take_along_axis(tiles, pick[..., None], -1)[..., 0]
+    rows = np.arange(oh).reshape(-1, 1) * kh + pick // kw
+    cols = np.arange(ow).reshape(1, -1) * kw + pick % kw
+    return values, (rows * w + cols).astype(np.int64)
+
+
 # ---------------------------------------------------------------------------------------
 # Argument checks
 # ---------------------------------------------------------------------------------------
@@ -265,9 +283,12 @@ def _max_pool2d(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dila
         raise RuntimeError("\"max_pool2d\" not implemented for 'Bool'")
     out = tuple(_output_size(x.shape[-2 + i], k[i], p[i], s[i], d[i], ceil_mode) for i in range(2))
     _shape_check(x, k, s, p, d, out)
-    hidx = _window_positions(out[0], k[0], s[0], p[0], d[0])
-    widx = _window_positions(out[1], k[1], s[1], p[1], d[1])
-    values, indices = _windows_max(x, hidx, widx)
+    if p == [0, 0] and d == [1, 1] and s == k and out[0] * k[0] <= x.shape[-2] and out[1] * k[1] <= x.shape[-1]:
+        values, indices = _tiled_max(x, k, out)
+    else:
+        hidx = _window_positions(out[0], k[0], s[0], p[0], d[0])
+        widx = _window_positions(out[1], k[1], s[1], p[1], d[1])
+        values, indices = _windows_max(x, hidx, widx)
     if _recording(input):
         result = record(MaxPool2DWithIndicesBackward0, values, (input,), (x.shape, indices))
     else:
