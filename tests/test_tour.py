@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import types
+from pathlib import Path
 
 import pytest
 
@@ -45,16 +48,29 @@ KEY_RESULTS = {
 }
 
 
-def ember_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ember", *args], capture_output=True, text=True, timeout=120)
+TREE = """\
+    BinaryCrossEntropyWithLogitsBackward0 -> tensor []
+    └─ AddBackward0
+       ├─ SqueezeBackward4
+       │  └─ MmBackward0
+       │     └─ AccumulateGrad: w [5, 3]
+       └─ AccumulateGrad: b [3]
+"""
+
+
+def ember_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ember`` in ``cwd`` (a fresh directory by default: the tour writes a graph there)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return subprocess.run([sys.executable, "-m", "ember", *args], capture_output=True, text=True, timeout=120,
+                              cwd=cwd or tmp)
 
 
 def header(number: int) -> str:
     return f"Seed {number}: {_seeds.get(number).TITLE}"
 
 
-def test_tour_runs_every_seed() -> None:
-    result = ember_cli()
+def test_tour_runs_every_seed(tmp_path: Path) -> None:
+    result = ember_cli(cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     out = result.stdout
@@ -66,6 +82,11 @@ def test_tour_runs_every_seed() -> None:
     cells = sum(len(seed.CELLS) for seed in _seeds.SEEDS)
     assert out.rstrip().endswith(f"4 seed(s), {cells} cells: all ran.")
     assert "Traceback" not in out
+    # then the graph of seed 4's example: as a tree, and drawn into the current directory
+    assert TREE in out
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written in (["ember-autograd-graph.svg"], ["ember-autograd-graph.dot"])
+    assert f"into {tmp_path / written[0]}\n" in out
 
 
 def test_tour_command_and_one_seed() -> None:
@@ -149,3 +170,58 @@ def test_main_module_runs_the_tour() -> None:
 
     assert main_module.main is _tour.main
     assert ember.__version__ in ember_cli("--seed", "1").stdout.splitlines()[0]
+
+
+# -- the graph of the Learn-the-Basics example ------------------------------------------------
+
+
+def test_graph_out_dot(tmp_path: Path) -> None:
+    path = tmp_path / "basics.dot"
+    result = ember_cli("--seed", "4", "--graph-out", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"ember.viz.make_dot wrote it as DOT text into {path}\n" not in result.stdout  # no excuse needed
+    assert f"into {path}\n" in result.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["basics.dot"]
+    source = path.read_text()
+    assert source.startswith("digraph {") and "BinaryCrossEntropyWithLogitsBackward0" in source
+    assert 'label="w\\n (5, 3)" fillcolor=lightblue' in source
+    assert 'label="b\\n (3)" fillcolor=lightblue' in source
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+def test_graph_drawn_as_svg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("graphviz")
+    monkeypatch.chdir(tmp_path)
+    assert _tour.main(["--seed", "4"]) == 0
+    svg = tmp_path / "ember-autograd-graph.svg"
+    assert f"ember.viz.make_dot drew it into {svg}\n" in capsys.readouterr().out
+    assert svg.read_text().startswith("<?xml") and "AccumulateGrad" in svg.read_text()
+    assert _tour.main(["--seed", "4", "--graph-out", str(tmp_path / "g")]) == 0
+    assert (tmp_path / "g.svg").read_text().startswith("<?xml")
+
+
+def test_graph_without_graphviz_falls_back_to_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # as if it were not installed
+    monkeypatch.chdir(tmp_path)
+    assert _tour.main(["--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    dot = tmp_path / "ember-autograd-graph.dot"
+    assert f"ember.viz.make_dot wrote it as DOT text into {dot}\n" in out
+    assert '(Drawing an ember graph needs the graphviz Python package: `pip install "ember[viz]"`' in out
+    assert "dot -Tsvg ember-autograd-graph.dot -o ember-autograd-graph.svg" in out
+    assert dot.read_text().startswith("digraph {")
+    assert [p.name for p in tmp_path.iterdir()] == ["ember-autograd-graph.dot"]
+    assert _tour.main(["--seed", "4", "--graph-out", "pics/basics.svg"]) == 1  # no such folder
+    out = capsys.readouterr().out
+    assert "Could not write the graph to pics/basics.svg" in out and "cells: all ran." in out
+
+
+def test_no_graph_unless_seed_4_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _tour.main(["--seed", "2"]) == 0
+    assert _tour.main(["--seed", "4", "--no-graph"]) == 0
+    assert "make_dot" not in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []

@@ -35,6 +35,8 @@ _tensor._bind_methods()
 
 from . import autograd, backends, cuda, linalg, nn, optim, utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
+from . import viz  # noqa: E402
+from ._logs import set_logs  # noqa: E402
 from ._creation import (  # noqa: E402
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, Generator, HalfTensor, IntTensor,
     LongTensor, ShortTensor, arange, as_tensor, asarray, default_generator, empty, empty_like, eye,

@@ -1,6 +1,7 @@
 """``python -m ember``: the tour of the autograd tutorials (see ``ember._tour``).
 
-Usage: ``python -m ember [tour] [--seed N] [--list] [--manual-seed S]``; ``--help`` says more.
+Usage: ``python -m ember [tour] [--seed N] [--list] [--manual-seed S] [--graph-out PATH] [--no-graph]``;
+``--help`` says more.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ output is captured, and a last line that is an expression is shown as ``Out[n]:`
 IPython does. ``torch`` is bound to ember only inside the cell's namespace (through the
 ``__import__`` of that namespace's builtins), so a real PyTorch installed beside ember,
 and ``sys.modules['torch']``, are left alone. The tests use the same machinery to run
-every cell on ember and on PyTorch and compare the outputs.
+every cell on ember and on PyTorch and compare the outputs. When seed 4 ran, the command
+line then shows the graph of its example as a tree and draws it into a file
+(``write_basics_graph``: SVG with Graphviz, else DOT text).
 
 >>> import ember
 >>> ns = namespace("ember")
@@ -35,7 +37,7 @@ from typing import Any, TextIO
 
 from . import _seeds
 
-__all__ = ["CellRun", "namespace", "run_cell", "run_seed", "tour", "main"]
+__all__ = ["CellRun", "namespace", "run_cell", "run_seed", "tour", "main", "basics_example", "write_basics_graph"]
 
 WIDTH = 78
 _CELL_FILE = "<In [{}]>"
@@ -171,12 +173,18 @@ def _show_run(run: CellRun, n: int, out: TextIO) -> None:
     print(file=out)
 
 
-def tour(numbers: Sequence[int] | None = None, out: TextIO | None = None, manual_seed: int | None = None) -> int:
-    """Print the tour of the given seeds (all by default); return how many cells raised."""
+def tour(numbers: Sequence[int] | None = None, out: TextIO | None = None, manual_seed: int | None = None,
+         graph_out: str | None = None) -> int:
+    """Print the tour of the given seeds (all by default); return how many cells raised.
+
+    With ``graph_out``, the graph of the Learn-the-Basics example is then shown as a text
+    tree and written to that path (see ``write_basics_graph``); if it cannot be written,
+    the count returned is one more.
+    """
     import ember
 
     out = sys.stdout if out is None else out
-    seeds = [_seeds.get(n) for n in numbers] if numbers else list(_seeds.SEEDS)
+    seeds = _selected(numbers)
     rule = "=" * WIDTH
     print(f"ember {ember.__version__}: PyTorch's autograd tutorials, run on ember.", file=out)
     print("In every cell, `import torch` imports ember.", file=out)
@@ -194,10 +202,11 @@ def tour(numbers: Sequence[int] | None = None, out: TextIO | None = None, manual
             cells += 1
             failed += run.error is not None
         _prose(seed.OUTRO, out)
+    graph_failed = graph_out is not None and not _show_graph(graph_out, out)
     print(rule, file=out)
     verdict = "all ran" if not failed else f"{failed} raised an error"
     print(f"{len(seeds)} seed(s), {cells} cells: {verdict}.", file=out)
-    return failed
+    return failed + graph_failed
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -214,11 +223,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true", help="list the seeds and exit")
     parser.add_argument("--manual-seed", type=int, metavar="S",
                         help="call ember.manual_seed(S) before each seed, for repeatable random numbers")
+    parser.add_argument("--graph-out", metavar="PATH",
+                        help=f"where to write the graph of seed 4's example (default: ./{GRAPH_NAME}.svg, or "
+                        f"./{GRAPH_NAME}.dot without Graphviz); a .dot or .gv PATH is written as DOT text")
+    parser.add_argument("--no-graph", action="store_true", help="do not write the graph of seed 4's example")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: ``python -m ember [tour] [--seed N] [--list] [--manual-seed S]``."""
+    """The command line: ``python -m ember [tour] [--seed N] [--list] [--manual-seed S] [--graph-out PATH]``."""
     args = _parser().parse_args(argv)
     try:
         return _run(args)
@@ -232,5 +245,82 @@ def _run(args: argparse.Namespace) -> int:
         for seed in _seeds.SEEDS:
             print(f"{seed.NUMBER}  {seed.TITLE}  ({len(seed.CELLS)} cells, shared/seeds/{seed.SOURCE})")
         return 0
-    failed = tour(args.seed, manual_seed=args.manual_seed)
+    graph_out = None
+    if not args.no_graph and any(seed.NUMBER == BASICS_SEED for seed in _selected(args.seed)):
+        graph_out = args.graph_out if args.graph_out is not None else GRAPH_NAME
+    failed = tour(args.seed, manual_seed=args.manual_seed, graph_out=graph_out)
     return 1 if failed else 0
+
+
+def _selected(numbers: Sequence[int] | None) -> list[types.ModuleType]:
+    return [_seeds.get(n) for n in numbers] if numbers else list(_seeds.SEEDS)
+
+
+# -- the graph of the Learn-the-Basics example ----------------------------------------------
+
+#: The seed whose example the tour draws, and the file name it draws it to (without suffix).
+BASICS_SEED = 4
+GRAPH_NAME = "ember-autograd-graph"
+
+_BASICS_CODE = """\
+x = torch.ones(5)  # input tensor
+y = torch.zeros(3)  # expected output
+w = torch.randn(5, 3, requires_grad=True)
+b = torch.randn(3, requires_grad=True)
+z = torch.matmul(x, w)+b
+loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)"""
+
+
+def basics_example() -> dict[str, Any]:
+    """The tensors of seed 4's first cell (x, y, w, b, z, loss), made on ember."""
+    import ember
+
+    ns: dict[str, Any] = {"torch": ember}
+    exec(_BASICS_CODE, ns)
+    return ns
+
+
+def write_basics_graph(path: str) -> tuple[str, str | None]:
+    """Draw the Learn-the-Basics example's graph into ``path``; return (the path written, why not SVG).
+
+    A ``.dot`` or ``.gv`` path gets the DOT text. Any other path is drawn (as SVG, or in the
+    format its suffix names; ``.svg`` is added to a path without one) where the graphviz
+    package and Graphviz's ``dot`` are installed; where they are not, the DOT text is written
+    beside it, to the same name ending in ``.dot``, and the second item says why.
+    """
+    from .viz import make_dot
+
+    ns = basics_example()
+    dot = make_dot(ns["loss"], params={"w": ns["w"], "b": ns["b"]})
+    root, suffix = os.path.splitext(path)
+    if suffix.lower() in (".dot", ".gv"):
+        return dot.save(path), None
+    try:
+        return dot.render(path if suffix else path + ".svg"), None
+    except (ImportError, RuntimeError) as exc:
+        reason = str(exc).split(":")[0]
+        return dot.save((root if suffix else path) + ".dot"), reason
+
+
+def _show_graph(path: str, out: TextIO) -> bool:
+    from .viz import format_graph
+
+    ns = basics_example()
+    print(f"The graph behind seed {BASICS_SEED}'s `loss`, as ember.viz.print_graph shows it:\n", file=out)
+    print(textwrap.indent(format_graph(ns["loss"], params={"w": ns["w"], "b": ns["b"]}), "    "), file=out)
+    print(file=out)
+    try:
+        written, reason = write_basics_graph(path)
+    except OSError as exc:
+        print(f"Could not write the graph to {path}: {exc}", file=out)
+        print(file=out)
+        return False
+    where = os.path.abspath(written)
+    if reason is None:
+        print(f"ember.viz.make_dot drew it into {where}", file=out)
+    else:
+        print(f"ember.viz.make_dot wrote it as DOT text into {where}", file=out)
+        print(f"({reason}: `pip install \"ember[viz]\"` with Graphviz installed draws it as SVG; "
+              f"or run `dot -Tsvg {written} -o {os.path.splitext(written)[0]}.svg`.)", file=out)
+    print(file=out)
+    return True
