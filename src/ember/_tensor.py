@@ -183,6 +183,8 @@ class Tensor:
         if value and self._data.dtype.kind not in "fc":
             # torch's wording differs between the setter and requires_grad_().
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        if value and self._extra is not None and self._extra.get("inference") and not _inference_enabled():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._rg = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -234,9 +236,19 @@ class Tensor:
                     f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
                 )
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                from .ops.linalg import _CPP_NAMES
+                from .ops.pointwise import legacy_name
+
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_CPP_NAMES.get(str(value._data.dtype))}' to a "
+                    f"tensor with grad_dtype '{legacy_name(self._data.dtype)}'. The gradient must match the "
+                    "tensor's grad_dtype (defaults to the tensor's dtype)."
+                )
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor of size "
+                    f"'{list(self._data.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
         self._grad = value
 
     @grad.deleter
@@ -319,7 +331,7 @@ class Tensor:
 
     def detach_(self) -> Tensor:
         """Detach self from the graph in place and make it a leaf."""
-        if self._base is not None and self._base._rg:
+        if self._base is not None:  # any view, as in PyTorch
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
         self._rg = False
@@ -625,3 +637,9 @@ def _bind_methods() -> None:
     for table in METHOD_TABLES:
         for name, fn in table.items():
             setattr(Tensor, name, fn)
+
+
+def _inference_enabled() -> bool:
+    from .autograd.grad_mode import _state
+
+    return _state.inference

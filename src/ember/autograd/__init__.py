@@ -123,7 +123,6 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
          create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
          is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """The gradients of ``outputs`` with respect to ``inputs``, without touching any ``.grad``."""
-    from .._creation import zeros_like
     from .engine import run_backward
 
     if materialize_grads and allow_unused is False:
@@ -149,7 +148,22 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         return _batched_grad(outs, ins, gouts, retain_graph, create_graph, allow_unused, materialize_grads)
     grad_list = _make_grads(outs, gouts)
     _check_outputs(outs)
-    result = run_backward(outs, grad_list, retain_graph, create_graph, ins, accumulate=False)
+    from ..ops._accumulate import begin_undo_log, commit_undo_log, undo
+
+    token = begin_undo_log()  # an unused input raises below: retain_grad's .grad writes are undone
+    try:
+        result = run_backward(outs, grad_list, retain_graph, create_graph, ins, accumulate=False)
+        _check_used(result, ins, allow_unused, materialize_grads)
+    except BaseException:
+        undo(token)
+        raise
+    commit_undo_log(token)
+    return tuple(result)
+
+
+def _check_used(result: list, ins: tuple, allow_unused: bool, materialize_grads: bool) -> None:
+    from .._creation import zeros_like
+
     for i, g in enumerate(result):
         if g is None:
             if materialize_grads:
@@ -159,7 +173,6 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                     f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
-    return tuple(result)
 
 
 def _batched_grad(outs: tuple, ins: tuple, gouts: tuple, retain_graph: bool, create_graph: bool,

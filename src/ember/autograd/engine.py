@@ -18,9 +18,13 @@ import heapq
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import _logs
 from . import anomaly_mode
 from .grad_mode import _state
-from .graph import AccumulateGrad, Node, run_tensor_hooks
+from .graph import FREED_MESSAGE, AccumulateGrad, Node, run_tensor_hooks
+
+#: Node -> the backward call running it now (see ``run_backward``, without retain_graph).
+_claims: dict[Node, Any] = {}
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -103,6 +107,7 @@ def _validate(node: Node, index: int, grad: Tensor, meta: Any) -> Tensor:
 
 
 def _call_node(node: Node, grads: list) -> tuple:
+    logged = _logs.node_started(grads) if _logs.autograd else None
     hooks = node._tensor_pre_hooks()
     if hooks:
         for slot, fns in hooks:
@@ -121,6 +126,8 @@ def _call_node(node: Node, grads: list) -> tuple:
             new = fn(outputs, tuple(grads))
             if new is not None:
                 outputs = tuple(new)
+    if logged is not None:
+        _logs.node_finished(node, logged, outputs)
     return outputs
 
 
@@ -172,7 +179,18 @@ def run_backward(
     prev_mode = _state.enabled
     _state.enabled = create_graph
     anomaly = anomaly_mode._state.enabled
+    slow_path = anomaly or _logs.autograd  # Nodes go through _call_node (anomaly checks, autograd logs)
     heappop, heappush = heapq.heappop, heapq.heappush
+    # All or nothing: every change to a .grad is logged, and undone if anything below
+    # raises (KeyboardInterrupt included), so a failed backward leaves no leaf half-done.
+    from ..ops._accumulate import begin_undo_log, commit_undo_log, undo
+
+    undo_token = begin_undo_log()
+    # Without retain_graph, a Node that saved tensors is claimed (an atomic dict.setdefault)
+    # while it runs, until it has freed them: threads that backward through one graph at
+    # once run its Nodes in the same order, so all but one raise "backward through the
+    # graph a second time" at the first Node they share, instead of running a Node twice.
+    claimed: Node | None = None
     try:
         while ready:
             node = heappop(ready)[2]
@@ -187,12 +205,19 @@ def run_backward(
             elif _all_none(grads):   # (not list.count(None): that calls Tensor.__eq__ on each)
                 outputs = ()
             else:
-                if anomaly or node._thooks is not None or node._pre_hooks is not None or node._hooks is not None:
+                if not retain_graph and node._versions is not None:
+                    if _claims.setdefault(node, undo_token) is not undo_token:
+                        raise RuntimeError(FREED_MESSAGE)
+                    claimed = node
+                if slow_path or node._thooks is not None or node._pre_hooks is not None or node._hooks is not None:
                     outputs = _call_node(node, grads)
                 else:
                     outputs = node.apply(grads)
                 if not retain_graph and node._versions is not None:
                     node.release_variables()
+                    if claimed is not None:
+                        del _claims[claimed]
+                        claimed = None
             for i, (child, slot) in enumerate(node.next_functions):
                 if child is None:
                     continue
@@ -213,8 +238,17 @@ def run_backward(
                         buffers[child] = [None] * child.n_outputs
                     heappush(ready, (-child._seq, tie, child))
                     tie += 1
+    except BaseException:
+        if undo_token is not None:
+            undo(undo_token)
+            undo_token = None
+        raise
     finally:
         _state.enabled = prev_mode
+        if claimed is not None:
+            _claims.pop(claimed, None)
+    if undo_token is not None:
+        commit_undo_log(undo_token)
     return captured
 
 

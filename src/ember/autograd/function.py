@@ -44,7 +44,7 @@ from typing import Any
 
 from .grad_mode import _state as _grad
 from .grad_mode import no_grad
-from .graph import Node, pack_saved
+from .graph import Node, pack_saved, user_frame
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "BackwardCFunction"]
 
@@ -263,6 +263,9 @@ def _save_tensors(ctx: Any, to_save: tuple, outs: tuple, wrapped: list) -> None:
         versions.append(version)
     ctx._saved = tuple(values)
     ctx._versions = tuple(versions) if values else None
+    f = user_frame()
+    if f is not None:
+        ctx._site, ctx._site_at = f.f_code, f.f_lasti
 
 
 def _check_dirty(ctx: Any, args: tuple, needs: tuple, recording: bool) -> set[int]:

@@ -428,7 +428,7 @@ def _forward_mode_jacobian(inputs: Any, create_graph: bool, strict: bool, vector
         )
     raise NotImplementedError(
         'jacobian(..., strategy="forward-mode") needs forward-mode AD, which ember does not implement; '
-        'use strategy="reverse-mode" (the default).'
+        'use strategy="reverse-mode" (the default; see docs/differences.md#forward-mode-ad).'
     )
 
 

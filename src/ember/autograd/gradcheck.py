@@ -113,7 +113,7 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol:
             )
     if check_forward_ad:
         raise NotImplementedError(
-            "ember: gradcheck(check_forward_ad=True) needs forward-mode AD, which ember does not have yet"
+            "ember: gradcheck(check_forward_ad=True) needs forward-mode AD (see docs/differences.md#forward-mode-ad)"
         )
     analytical = _analytical_jacobians(func, inputs, diff)
     for m, j in enumerate(diff):

@@ -10,6 +10,9 @@ so the graph has no reference cycles and is freed by reference counting alone.
 from __future__ import annotations
 
 import itertools
+import linecache
+import os
+import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -179,7 +182,7 @@ class Node:
 
     __slots__ = (
         "next_functions", "_meta", "_seq", "_saved", "_versions", "_hooks", "_pre_hooks",
-        "_metadata", "_trace", "_thooks", "__weakref__",
+        "_metadata", "_trace", "_thooks", "_site", "_site_at", "__weakref__",
     )
     _formulas: tuple[Callable[..., Any], ...] = ()
     _saved_names: tuple[str, ...] = ()
@@ -197,6 +200,8 @@ class Node:
         self._metadata: dict | None = None
         self._trace: Any = None
         self._thooks: dict[tuple[int, int], _HookDict] | None = None
+        self._site: Any = None  # the code object of the user's line that recorded this Node...
+        self._site_at = 0  # ... and the instruction offset in it (see ``user_frame``)
 
     # -- the part users see -------------------------------------------------------
     def name(self) -> str:
@@ -302,10 +307,10 @@ class Node:
             return out
         if type(value) is SavedOutput:
             if value.vc[0] != value.version:
-                _raise_modified(value.data, value.vc[0], value.version, self, value.out_nr)
+                _raise_modified(value.data, value.vc, value.version, self, value.out_nr, self)
             return _tensor_cls()._make(value.data, self, value.out_nr, value.vc)
         if value._vc[0] != version:
-            _raise_modified(value._data, value._vc[0], version, value._grad_fn, value._out_nr)
+            _raise_modified(value._data, value._vc, version, value._grad_fn, value._out_nr, self)
         return value
 
     def release_variables(self) -> None:
@@ -339,16 +344,112 @@ def _legacy_type_name(data: Any) -> str:
     return "ember." + names.get(str(data.dtype), "Tensor")
 
 
-def _raise_modified(data: Any, now: int, expected: int, node: Node | None, out_nr: int) -> None:
+def _raise_modified(data: Any, vc: list, expected: int, node: Node | None, out_nr: int,
+                    consumer: Node | None = None) -> None:
+    """PyTorch's error for a saved tensor changed in place, followed by what ember knows more:
+    the Node that saved it, the line that recorded that Node, and the line that modified it."""
+    now = vc[0]
     shape = ", ".join(str(s) for s in data.shape)
-    which = f", which is output {out_nr} of {node.name()}," if node is not None else ""
-    raise RuntimeError(
+    which = f", which is output {out_nr} of {_short_name(node)}," if node is not None else ""
+    message = (
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [{_legacy_type_name(data)} [{shape}]]{which} is at version {now}; "
         f"expected version {expected} instead. Hint: enable anomaly detection to find the "
         "operation that failed to compute its gradient, with "
-        "ember.autograd.set_detect_anomaly(True)."
+        "ember.autograd.set_detect_anomaly(True, check_nan=False)."
     )
+    if consumer is not None:
+        message += f"\nIt was saved for backward by {consumer.name()}"
+        code = getattr(consumer, "_site", None)
+        saved_at = site_text((code, getattr(consumer, "_site_at", 0)) if code is not None else None)
+        message += f", recorded at {saved_at}" if saved_at else ""
+        write = _WRITES.get(id(vc))
+        if write is not None and write[0] is vc and write[1] > expected:
+            modified_at = site_text(write[2])
+            if modified_at:
+                message += f"; it was modified in place at {modified_at}"
+        message += "."
+    raise RuntimeError(message)
+
+
+def _short_name(node: Node) -> str:
+    """How PyTorch names a Node in this message: ``MulBackward0`` is ``Mul``, ``SqBackward`` ``Sq``."""
+    name = node.name()
+    i = name.rfind("Backward")
+    return name[:i] if i > 0 and (name[i + 8:].isdigit() or not name[i + 8:]) else name
+
+
+# -- where the user's code saved and modified a tensor ---------------------------------------
+#: ember's own source folder: frames in it are skipped when looking for the user's line.
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_INTERNAL: dict[str, bool] = {}
+_getframe = sys._getframe
+
+
+def user_frame(depth: int = 1, start: Any = None) -> Any:
+    """The first frame outside ember, starting ``depth`` frames above the caller (or at ``start``).
+
+    Cheap enough for the recording path when ``depth`` lands on the user's frame:
+    ``sys._getframe(n)`` skips the frames below without making frame objects for them
+    (making one costs about as much as a small op; the user's own frame object is made
+    once per call of the user's function and reused). Callers keep only ``f_code`` and
+    ``f_lasti``, never the frame, which would keep the user's locals alive; the line
+    number is worked out from the offset when a message needs it.
+    """
+    f: Any = start
+    if f is None:
+        try:
+            f = _getframe(depth + 1)
+        except ValueError:  # the stack is shallower than that
+            return None
+    internal = _INTERNAL
+    while f is not None:
+        name = f.f_code.co_filename
+        inside = internal.get(name)
+        if inside is None:
+            inside = internal[name] = name.startswith(_EMBER_DIR)
+        if not inside:
+            return f
+        f = f.f_back
+    return None
+
+
+def user_site(depth: int = 1) -> tuple | None:
+    """``(code, lasti)`` of ``user_frame``: where the user's code is now."""
+    f = user_frame(depth + 1)
+    return None if f is None else (f.f_code, f.f_lasti)
+
+
+def site_text(site: tuple | None) -> str:
+    """``file:line (source)`` of a site from ``user_site``, or '' when unknown."""
+    if site is None:
+        return ""
+    code, lasti = site
+    line = code.co_firstlineno
+    for start, end, lineno in code.co_lines():
+        if start <= lasti < end and lineno is not None:
+            line = lineno
+            break
+    source = linecache.getline(code.co_filename, line).strip()
+    return f"{code.co_filename}:{line}" + (f" ({source})" if source else "")
+
+
+#: The last in-place write into each version counter seen by ``note_write``: id(vc) ->
+#: (vc, version after the write, site). Bounded; the oldest entries go first.
+_WRITES: dict[int, tuple[list, int, tuple | None]] = {}
+_MAX_WRITES = 256
+
+
+def note_write(vc: list) -> None:
+    """Remember where the user's code wrote into the tensor of version counter ``vc`` (call after the bump)."""
+    writes = _WRITES
+    key = id(vc)
+    if key not in writes and len(writes) >= _MAX_WRITES:
+        try:
+            del writes[next(iter(writes))]
+        except (StopIteration, KeyError, RuntimeError):  # another thread got there first
+            pass
+    writes[key] = (vc, vc[0], user_site(2))
 
 
 class AccumulateGrad(Node):

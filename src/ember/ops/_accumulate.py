@@ -5,11 +5,21 @@
   differentiated again.
 * Later gradients: added in place when not recording (``.grad`` stays the same
   tensor object), out of place (with history) under ``create_graph``.
+
+Two guarantees on top of PyTorch's:
+
+* Thread safety: the read-modify-write of ``.grad`` holds a lock, so backward passes in
+  several threads that reach one leaf add up exactly.
+* All or nothing: while ``run_backward`` runs, each change to a ``.grad`` is logged
+  (the leaf, its previous ``.grad`` object and, for an in-place add, a copy of the old
+  values and version). If the backward raises (KeyboardInterrupt included), the engine
+  undoes the log in reverse order, so every ``.grad`` is as it was before the call.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 
 import numpy as np
@@ -31,8 +41,11 @@ def grad_accumulator(t: Tensor) -> AccumulateGrad:
     return acc
 
 
-def _private_array(grad: Tensor) -> np.ndarray:
-    """The gradient's array if nothing else can see it (safe to keep and mutate), else a copy."""
+def _private_array(grad: Tensor, extra_refs: int = 0) -> np.ndarray:
+    """The gradient's array if nothing else can see it (safe to keep and mutate), else a copy.
+
+    ``extra_refs``: references to ``grad`` the caller holds beyond the usual ones.
+    """
     data = grad._data
     # References to ``data``: the grad Tensor's slot and getrefcount's argument. A view
     # of it (data.base), a second Tensor on it, or a read-only/broadcast array means
@@ -40,7 +53,7 @@ def _private_array(grad: Tensor) -> np.ndarray:
     if (
         data.base is None
         and _getrefcount(data) <= 2
-        and _getrefcount(grad) <= _OWNED_TENSOR_REFS
+        and _getrefcount(grad) <= _OWNED_TENSOR_REFS + extra_refs
         and data.flags.writeable
         and data.flags.c_contiguous
     ):
@@ -54,28 +67,72 @@ def _private_array(grad: Tensor) -> np.ndarray:
 _OWNED_TENSOR_REFS = 4
 
 
+_lock = threading.Lock()
+_undo = threading.local()  # .log: this thread's innermost backward's undo log, or None
+
+
+def begin_undo_log() -> tuple[list | None, list]:
+    """Start logging changes to ``.grad`` for one backward call (nested calls stack)."""
+    outer = getattr(_undo, "log", None)
+    log: list = []
+    _undo.log = log
+    return outer, log
+
+
+def commit_undo_log(token: tuple[list | None, list]) -> None:
+    """The backward succeeded: its changes stay (and join an enclosing backward's log)."""
+    outer, log = token
+    _undo.log = outer
+    if outer is not None:
+        outer.extend(log)
+
+
+def undo(token: tuple[list | None, list]) -> None:
+    """The backward failed: put every ``.grad`` it changed back as it was, newest change first."""
+    outer, log = token
+    _undo.log = outer
+    with _lock:
+        for var, old, values, version in reversed(log):
+            if values is not None:
+                np.copyto(old._data, values)
+                old._vc[0] = version
+            var._grad = old
+    log.clear()
+
+
 def accumulate_into_leaf(var: Tensor, grad: Tensor, run_hooks: bool = True, may_steal: bool = True) -> None:
     """Add ``grad`` into ``var.grad`` as PyTorch's AccumulateGrad does.
 
     ``may_steal`` is False where the gradient goes on flowing through the graph after
     this (retain_grad, non-leaf ``inputs``), so its array is never kept uncopied.
     """
-    old = var._grad
-    if old is None:
-        if grad_state.enabled:
-            var._grad = grad.clone()
-        elif may_steal:
-            var._grad = Tensor._make(_private_array(grad), None)
+    log = getattr(_undo, "log", None)
+    with _lock:
+        old = var._grad
+        if old is None:
+            if grad_state.enabled:
+                new = grad.clone()
+            elif may_steal:
+                new = Tensor._make(_private_array(grad), None)
+            else:
+                new = Tensor._make(np.array(grad._data, order="C", copy=True), None)
+            if log is not None:
+                log.append((var, None, None, None))
+            var._grad = new
+        elif not grad_state.enabled:
+            if old._data.shape == grad._data.shape and old._data.flags.writeable:
+                if log is not None:
+                    log.append((var, old, old._data.copy(), old._vc[0]))
+                np.add(old._data, grad._data, out=old._data, casting="unsafe")
+                old._vc[0] += 1
+            else:
+                if log is not None:
+                    log.append((var, old, None, None))
+                var._grad = Tensor._make(old._data + grad._data, None)
         else:
-            var._grad = Tensor._make(np.array(grad._data, order="C", copy=True), None)
-    elif not grad_state.enabled:
-        if old._data.shape == grad._data.shape and old._data.flags.writeable:
-            np.add(old._data, grad._data, out=old._data, casting="unsafe")
-            old._vc[0] += 1
-        else:
-            var._grad = Tensor._make(old._data + grad._data, None)
-    else:
-        var._grad = old + grad
+            if log is not None:
+                log.append((var, old, None, None))
+            var._grad = old + grad
     if run_hooks:
         extra = var._extra
         if extra is not None and extra.get("post_hooks"):

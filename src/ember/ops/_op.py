@@ -15,6 +15,7 @@ gradient of the broadcast shape, and the engine sums it back to the input's shap
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor
 from ..autograd import anomaly_mode
 from ..autograd.grad_mode import _state as grad_state
-from ..autograd.graph import Node, _saved_hooks, next_sequence_nr, pack_saved
+from ..autograd.graph import _INTERNAL, Node, _saved_hooks, next_sequence_nr, pack_saved, user_frame
 from ._accumulate import grad_accumulator
 
 __all__ = ["derivative", "record", "wrap", "OUTPUT", "binary_operands", "as_float", "grad_state"]
@@ -35,6 +36,7 @@ _anomaly = anomaly_mode._state
 _NO_EDGE = (None, 0)
 _new = object.__new__
 _ndarray = np.ndarray
+_getframe = sys._getframe
 _asarray = np.asarray
 
 
@@ -117,7 +119,30 @@ def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
         versions.append(version)
         has_tensor = True
     node._saved = tuple(values)
-    node._versions = tuple(versions) if has_tensor else None
+    if has_tensor:
+        node._versions = tuple(versions)
+        # The user's line, named if a saved tensor is later modified in place: its code and
+        # offset (never the frame: that would keep the user's locals alive). ``user_frame``
+        # inlined; 3 frames up is save <- record <- the op <- (usually) the user's line.
+        try:
+            f = _getframe(3)
+        except ValueError:  # record() called from the top of the stack
+            return
+        code = f.f_code
+        internal = _INTERNAL  # file name -> inside ember (filled in by user_frame)
+        inside = internal.get(code.co_filename)
+        if inside is not False:
+            if inside:
+                f = f.f_back  # one wrapper more (a Tensor operator method, say)
+            if f is not None and internal.get(f.f_code.co_filename) is not False:
+                f = user_frame(0, f)
+            if f is None:
+                return
+            code = f.f_code
+        node._site = code
+        node._site_at = f.f_lasti
+    else:
+        node._versions = None
 
 
 def record(cls: type[Node], data: Any, inputs: tuple, saved: tuple = ()) -> Tensor:

@@ -668,7 +668,7 @@ def linalg_matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803
                            f"by {x.shape[-1]} matrices")
     if n == 0:
         eye = np.broadcast_to(np.eye(x.shape[-1], dtype=x.dtype), x.shape)
-        return _copy_from_eye(A, np.ascontiguousarray(eye))
+        return _copy_from_eye(A, np.array(eye))  # a writable copy (broadcast_to's view is read-only)
     if n == 1:
         return clone(A)
     if n == -1:

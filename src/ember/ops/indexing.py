@@ -365,8 +365,12 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     i = _vector_index("index_select", index, "index_select(): Expected dtype int32 or int64 for index")
     d = _wrap_dim(dim, x.ndim)
     xe = x.reshape(x.shape or (1,))
-    if ((i < 0) | (i >= xe.shape[d])).any():
-        raise IndexError("index out of range in self")
+    bad = (i < 0) | (i >= xe.shape[d])
+    if bad.any():
+        if d == 0:
+            raise IndexError("index out of range in self")
+        # PyTorch's kernel for the other dims words (and types) it differently
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(i[bad][0])} axis_dim={xe.shape[d]}")
     data = np.take(xe, i, axis=d)
     if not x.ndim:
         data = data.reshape(())
@@ -409,6 +413,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     se = _index_source("index_add_", x, d, i, s, ": ")
     out = x.copy()
     oe = out.reshape(out.shape or (1,))
+    if x.ndim <= 1 and ((i < 0) | (i >= oe.shape[d])).any():
+        raise IndexError("index out of range in self")  # PyTorch's 0-d and 1-D kernel says so
     _check_bounds(i, oe.shape[d], d)
     key: Any = (slice(None),) * d + (i,)
     np.add.at(oe, key, se * alpha if alpha != 1 else se)

@@ -31,7 +31,7 @@ import numpy as np
 from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor, _wrap_dim
 from ._op import OUTPUT, derivative, grad_state, record, requires_grad, wrap
-from .linalg import _dtypes_match, matmul, mm
+from .linalg import matmul, mm
 from .pointwise import (
     _sigmoid,
     abs,
@@ -466,10 +466,13 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
-    _dtypes_match("mm", mat1, mat2)
-    if input._data.dtype != a.dtype:
+    # PyTorch's order: self against mat2, then mat1 against mat2.
+    if input._data.dtype != b.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {legacy_name(input._data.dtype)} and "
-                           f"{legacy_name(a.dtype)}")
+                           f"{legacy_name(b.dtype)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {legacy_name(a.dtype)} and "
+                           f"{legacy_name(b.dtype)}")
     prod = a @ b
     target = prod.shape
     try:
@@ -477,7 +480,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     except ValueError:
         raise RuntimeError(
             f"The expanded size of the tensor ({target[-1]}) must match the existing size "
-            f"({input._data.shape[-1]}) at non-singleton dimension {input._data.ndim - 1}.  Target sizes: "
+            f"({input._data.shape[-1]}) at non-singleton dimension {len(target) - 1}.  Target sizes: "
             f"{list(target)}.  Tensor sizes: {list(input._data.shape)}") from None
     data = (bias if beta == 1 else beta * bias) + (prod if alpha == 1 else alpha * prod)
     if requires_grad(input, mat1, mat2):

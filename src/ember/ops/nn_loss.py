@@ -103,8 +103,17 @@ DivBackward1 = derivative("div", ("other",), lambda grad, other: grad / other, o
 # ---------------------------------------------------------------------------------------
 # Pointwise losses: one Node each
 # ---------------------------------------------------------------------------------------
+def _minus(self: Tensor, target: Tensor) -> Tensor:
+    """self - target; a bool one (it has no gradient) counts as 0/1, as PyTorch's loss kernels read it."""
+    if target._data.dtype == np.bool_:
+        target = wrap(target._data.astype(self._data.dtype))
+    if self._data.dtype == np.bool_:
+        self = wrap(self._data.astype(target._data.dtype))
+    return self - target
+
+
 def _mse_input(grad: Tensor, self: Tensor, target: Tensor, reduction: str) -> Tensor:
-    d = self - target
+    d = _minus(self, target)
     return 2 * d * _grad_of_reduced(grad, d._data.shape, reduction)
 
 
@@ -142,7 +151,9 @@ def _pointwise_loss(name: str, input: Tensor, target: Tensor) -> tuple[np.ndarra
         if not isinstance(v, Tensor):
             raise TypeError(f"{name}(): argument '{arg}' (position {i + 1}) must be Tensor, not {type(v).__name__}")
     shape = _same_size(name, input, target)
-    x, y = binary_operands(input, target)
+    # PyTorch broadcasts the two first (broadcast_tensors), so a 0-d target promotes as a
+    # dimensioned tensor: mse_loss(float32 [2], float64 0-d) is float64.
+    x, y = binary_operands(wrap(np.broadcast_to(input._data, shape)), wrap(np.broadcast_to(target._data, shape)))
     return np.broadcast_to(x, shape), np.broadcast_to(y, shape)
 
 
@@ -151,6 +162,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     """Mean squared error; one MseLossBackward0 Node."""
     reduction = _reduction(size_average, reduce, reduction)
     x, y = _pointwise_loss("mse_loss", input, target)
+    if x.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{legacy_name(x.dtype)}'")
     if weight is not None:
         raise NotImplementedError("ember: mse_loss(weight=...) is not supported yet")
     d = x - y
@@ -246,6 +259,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{legacy_name(x.dtype)}'")
     if x.size and (np.any(x < 0) or np.any(x > 1) or np.any(np.isnan(x))):
         raise RuntimeError("all elements of input should be between 0 and 1")
+    if t.size and (np.any(t < 0) or np.any(t > 1) or np.any(np.isnan(t))):
+        raise RuntimeError("all elements of target should be between 0 and 1")
     if t.dtype != x.dtype:
         raise RuntimeError(f"Found dtype {legacy_name(t.dtype)} but expected {legacy_name(x.dtype)}")
     if weight is not None:
@@ -284,7 +299,10 @@ def _nll_grad(grad: Tensor, target: np.ndarray, weight: Any, reduction: str, ign
             # Every target ignored: the loss is nan (0 / 0) but the gradient 0, as in PyTorch.
             g = g / total_weight if total_weight else g * 0
     g = unsqueeze(g, 1) if len(shape) > 1 else g
-    return wrap(coef.astype(grad._data.dtype, copy=False)) * g
+    # Only each row's target entry gets a gradient; the others are 0 even where the
+    # incoming gradient is inf or nan (0 * nan would be nan), as PyTorch writes them.
+    hot = wrap(_nll_coef(target, None, ignore_index, shape) != 0)
+    return where(hot, wrap(coef.astype(grad._data.dtype, copy=False)) * g, 0)
 
 
 def _nll_coef(target: np.ndarray, weight: Any, ignore_index: int, shape: tuple) -> np.ndarray:
@@ -432,8 +450,11 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
 # ---------------------------------------------------------------------------------------
 # kl_div, margin_ranking_loss
 # ---------------------------------------------------------------------------------------
-def _xlogy_self(grad: Tensor, self: Tensor, other: Tensor) -> Tensor:
-    return grad * xlogy(wrap((self._data != 0).astype(grad._data.dtype)), other)
+def _xlogy_self(grad: Tensor, self: Tensor, other: Any) -> Tensor:
+    # PyTorch's formula: xlogy(grad, other), 0 where self == 0 and other <= 0. A zero grad
+    # gives 0 even where log(other) is nan (grad * log(other) would give nan).
+    o = other._data if isinstance(other, Tensor) else np.asarray(other)
+    return where(wrap((self._data == 0) & (o <= 0)), 0, xlogy(grad, other))
 
 
 XlogyBackward0 = derivative("xlogy", ("self", "other"),
@@ -449,6 +470,12 @@ XlogyBackward2 = derivative("xlogy", ("self", "other"), _xlogy_self, overload=2)
 def xlogy(input: Tensor, other: Tensor) -> Tensor:
     """input * log(other), 0 where input == 0 (nan where other is nan), as torch.xlogy."""
     a, b = binary_operands(input, other)
+    try:
+        np.broadcast_shapes(np.shape(a), np.shape(b))
+    except ValueError:
+        from .pointwise import broadcast_error
+
+        raise broadcast_error(a, b) from None
     dt = np.result_type(a, b)
     if dt.kind not in "fc":   # integers compute in the default float dtype, as torch does
         dt = D.get_default_dtype().np

@@ -8,6 +8,7 @@ forward names (``self``, ``other``). Subgradient choices are commented where mad
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor
+from ..autograd.graph import note_write
 from ._op import (
     OUTPUT,
     _fit_scalar,
@@ -113,8 +115,9 @@ def _make_unary(name: str, fn: Callable[..., Any], saved: tuple[str, ...],
 
 
 def _make_piecewise(name: str, fn: Callable[..., Any]) -> Callable[[Tensor], Tensor]:
-    # The derivative is 0 almost everywhere; torch records a Node that returns zeros.
-    cls = derivative(name, (), lambda grad: grad * 0)
+    # The derivative is 0 almost everywhere; torch records a Node that returns zeros
+    # (zeros_like(grad), not grad * 0, which keeps inf and nan).
+    cls = derivative(name, (), lambda grad: _zeros_of(grad))
 
     error = _INTEGRAL.get(name)  # None for sign: the sign of a bool is itself, as in torch
 
@@ -218,7 +221,7 @@ SigmoidBackwardBackward0 = derivative("sigmoid_backward", ("output", "grad_outpu
 # relu'(0) = 0: the gradient passes only where self > threshold; d/dself is zero almost everywhere.
 ThresholdBackwardBackward0 = derivative("threshold_backward", ("self", "threshold"),
                                         lambda grad, self, threshold: threshold_backward(grad, self, threshold),
-                                        lambda grad, self, threshold: grad * 0)
+                                        lambda grad, self, threshold: _zeros_of(grad))
 # where picks a branch; the unpicked branch gets zero.
 WhereBackward0 = derivative("where", ("condition",),
                             lambda grad, condition: None,
@@ -245,9 +248,9 @@ def sigmoid_backward(grad_output: Tensor, output: Tensor) -> Tensor:
 
 
 def threshold_backward(grad_output: Tensor, self: Tensor, threshold: Any) -> Tensor:
-    """grad_output where self > threshold, else 0 (relu's backward), in one op."""
+    """grad_output, but 0 where self <= threshold (relu's backward), in one op (nan passes grad, as in torch)."""
     g = grad_output._data
-    data = np.where(self._data > threshold, g, np.zeros((), g.dtype))
+    data = np.where(self._data <= threshold, np.zeros((), g.dtype), g)
     if requires_grad(grad_output, self):
         return record(ThresholdBackwardBackward0, data, (grad_output, self), (self, threshold))
     return wrap(data)
@@ -375,7 +378,7 @@ def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     try:
         data = b - a if alpha == 1 and type(alpha) is int else b - _times_alpha(b, a, alpha)
     except ValueError:
-        raise broadcast_error(a, b) from None
+        raise broadcast_error(b, a) from None
     if requires_grad(input, other):
         cls = RsubBackward0 if isinstance(other, Tensor) else RsubBackward1
         return record(cls, data, (input, other) if cls is RsubBackward0 else (input,), (alpha,))
@@ -486,7 +489,7 @@ def _rounding_div(input: Any, other: Any, mode: str) -> Tensor:
     return wrap(data)
 
 
-_ZeroDivGrad = derivative("div", (), lambda grad: grad * 0, lambda grad: grad * 0, overload=2)
+_ZeroDivGrad = derivative("div", (), lambda grad: _zeros_of(grad), lambda grad: _zeros_of(grad), overload=2)
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
@@ -513,6 +516,15 @@ def _raise_not_differentiable(op: str) -> Tensor:
     raise RuntimeError(f"derivative for aten::{op} is not implemented")
 
 
+def _remainder(a: Any, b: Any) -> Any:
+    """PyTorch's float remainder: fmod, moved into the sign of ``b``; a zero keeps fmod's sign
+    (NumPy's np.remainder gives it b's sign: 0 % -1.5 is -0.0 there, 0.0 in torch)."""
+    if np.result_type(a, b).kind != "f":
+        return np.remainder(a, b)
+    mod = np.fmod(a, b)
+    return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
+
+
 def remainder(input: Any, other: Any) -> Tensor:
     """Python's modulus: the result has the sign of ``other``."""
     _binary_check("remainder", input, other)
@@ -520,7 +532,7 @@ def remainder(input: Any, other: Any) -> Tensor:
     _check_not_bool("remainder_cpu", a, b)
     _check_not_complex("remainder_cpu", a, b)
     _check_integer_divisor(a, b)
-    data = _apply(np.remainder, a, b)
+    data = _apply(_remainder, a, b)
     if requires_grad(input, other):
         if not isinstance(input, Tensor):  # remainder(Scalar, Tensor) has no derivative in torch
             return record(_NotDifferentiable, data, (input, other), ("remainder",))
@@ -741,6 +753,9 @@ def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) 
     On a view while recording, the base takes a CopySlices Node (``ops/views.py``).
     """
     check_inplace(self)
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, Tensor) and a._data.dtype == self._data.dtype:
+            check_partial_overlap(self._data, a._data)
     record_it = grad_state.enabled and (self._rg or any(
         isinstance(a, Tensor) and a._rg for a in (*args, *kwargs.values())))
     if record_it:
@@ -755,6 +770,7 @@ def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) 
         result = fn(self, *args, **kwargs)
     write_into(self, result._data)
     if record_it:
+        adopt_saved_output(result, self)
         self._grad_fn = result._grad_fn
         self._out_nr = result._out_nr
         self._rg = result._rg
@@ -763,6 +779,80 @@ def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) 
 
             regenerate_views(self)
     return self
+
+
+def check_overlap(dst: np.ndarray) -> None:
+    """PyTorch's refusal to write into memory that several elements share (an expanded dim)."""
+    if dst.size == 0:
+        return
+    if not dst.flags.writeable or any(s == 0 and n > 1 for s, n in zip(dst.strides, dst.shape, strict=True)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single "
+            "memory location. Please clone() the tensor before performing the operation."
+        )
+
+
+def _dense(a: np.ndarray) -> bool:
+    """Whether ``a``'s elements fill a block of memory without gaps or repeats (any dim order)."""
+    expected = a.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape, strict=True) if n > 1):
+        if stride != expected:
+            return False
+        expected *= n
+    return True
+
+
+def _lowest_address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0] + sum(s * (n - 1) for s, n in zip(a.strides, a.shape, strict=True)
+                                                  if s < 0)
+
+
+def overlap_status(dst: np.ndarray, src: np.ndarray) -> str:
+    """How two arrays share memory, as PyTorch decides it: "no", "full" (the same elements
+    in the same order), "partial", or "unknown" (one of them is not a dense block)."""
+    if dst.size == 0 or src.size == 0:
+        return "no"
+    if not (_dense(dst) and _dense(src)):
+        return "unknown"
+    a0, b0 = _lowest_address(dst), _lowest_address(src)
+    a1, b1 = a0 + dst.size * dst.itemsize, b0 + src.size * src.itemsize
+    if a0 == b0 and a1 == b1:
+        return "full" if dst.strides == src.strides else "partial"
+    return "partial" if a0 < b1 and b0 < a1 else "no"
+
+
+def check_partial_overlap(dst: np.ndarray, src: np.ndarray) -> None:
+    """PyTorch's refusal of an in-place op whose input overlaps the written-to memory in part
+    (x.add_(x) is fine; overlaps PyTorch cannot prove, between strided views, are let through)."""
+    if overlap_status(dst, src) == "partial":
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+            "memory location. Please clone() the tensor before performing the operation."
+        )
+
+
+def adopt_saved_output(result: Tensor, self: Tensor) -> None:
+    """The op's saved result now lives in self: a later write into self must invalidate it.
+
+    The op ran on a snapshot, so its Node saved its own output's version counter; PyTorch's
+    in-place op saves self, and a later in-place change of self makes backward raise
+    "modified by an inplace operation".
+    """
+    from ..autograd.graph import SavedOutput
+
+    node = result._grad_fn
+    saved = getattr(node, "_saved", None)
+    if not saved:
+        return
+    for value in saved:
+        if type(value) is SavedOutput and value.vc is result._vc:
+            value.vc = self._vc
+            value.version = self._vc[0]
+
+
+# fill_ and zero_ may write into memory that several elements share (an expanded
+# tensor): every element gets the same value, and PyTorch allows it. Per thread.
+_filling = threading.local()
 
 
 def write_into(self: Tensor, data: np.ndarray) -> None:
@@ -778,13 +868,11 @@ def write_into(self: Tensor, data: np.ndarray) -> None:
                 f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(data.shape, dst.shape))}"
             )
-    if not dst.flags.writeable:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a single "
-            "memory location. Please clone() the tensor before performing the operation."
-        )
+    if not getattr(_filling, "on", False):
+        check_overlap(dst)
     np.copyto(dst, data, casting="unsafe")
     self._vc[0] += 1
+    note_write(self._vc)  # where, for the "modified by an inplace operation" error
 
 
 def _out(out: Tensor, result: Tensor) -> Tensor:
@@ -847,12 +935,17 @@ def _fill(self: Tensor, value: Any, cls: type) -> Tensor:
     check_inplace(self)
     v = value._data if isinstance(value, Tensor) else value
     if grad_state.enabled and (self._rg or (isinstance(value, Tensor) and value._rg)):
-        return inplace(self, _filled, value, cls)
+        _filling.on = True
+        try:
+            return inplace(self, _filled, value, cls)
+        finally:
+            _filling.on = False
     if not self._data.flags.writeable:
         write_into(self, np.full_like(self._data, v))
         return self
     self._data[...] = v
     self._vc[0] += 1
+    note_write(self._vc)
     return self
 
 
@@ -869,14 +962,16 @@ def _copied(self: Tensor, src: Tensor) -> Tensor:
         data = np.broadcast_to(src._data, x.shape).astype(x.dtype)
     except ValueError:
         raise broadcast_error(x, src._data) from None
-    if requires_grad(self, src):
+    if requires_grad(self, src) and x.dtype.kind in "fc":  # an integer self takes no history
         return record(CopyBackwards, data, (self, src))
     return wrap(data)
 
 
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, converted to self's dtype) into self, in place."""
-    if not isinstance(src, Tensor):
+    if isinstance(src, (bool, int, float, complex)):  # torch takes a number as a 0-d tensor
+        src = wrap(np.asarray(src))
+    elif not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     return inplace(self, _copied, src)
 

@@ -53,7 +53,6 @@ from .pointwise import (
     _check_tensor,
     _fit_scalar,
     _inplace_method,
-    _make_piecewise,
     _make_unary,
     _NotDifferentiable,
     _zeros_like,
@@ -209,7 +208,19 @@ def _sgn_array(x: np.ndarray) -> np.ndarray:
 
 
 # sgn is sign for real tensors (z / |z| for complex); its gradient is zero for real inputs.
-sgn = _make_piecewise("sgn", _sgn_array)
+# PyTorch's SgnBackward0 saves self and the result (its formula serves complex inputs), so
+# an in-place change of either makes backward raise; ember saves them too.
+SgnBackward0 = derivative("sgn", ("self", "result"), lambda grad, self, result: _zeros_like(grad))
+
+
+def sgn(input: Tensor) -> Tensor:
+    """Elementwise sgn, as torch.sgn: sign for real tensors, z / |z| for complex."""
+    _check_tensor("sgn", input)
+    x = input._data
+    data = x.copy() if x.dtype == np.bool_ else _sgn_array(x)
+    if input._rg and grad_state.enabled:
+        return record(SgnBackward0, data, (input,), (input, OUTPUT))
+    return wrap(data)
 
 
 def _logit_backward(grad: Tensor, self: Tensor, eps: float | None) -> Tensor:
@@ -222,8 +233,8 @@ def _logit_backward(grad: Tensor, self: Tensor, eps: float | None) -> Tensor:
 
 LogitBackward0 = derivative("logit", ("self", "eps"), _logit_backward)
 # round and frac: piecewise constant / piecewise identity; the jumps are ignored, as in torch.
-RoundBackward0 = derivative("round", (), lambda grad: grad * 0)
-RoundBackward1 = derivative("round", ("decimals",), lambda grad, decimals: grad * 0, overload=1)
+RoundBackward0 = derivative("round", (), lambda grad: _zeros_like(grad))
+RoundBackward1 = derivative("round", ("decimals",), lambda grad, decimals: _zeros_like(grad), overload=1)
 FracBackward0 = derivative("frac", (), lambda grad: grad)
 NanToNumBackward0 = derivative("nan_to_num", ("self",), lambda grad, self: where(isfinite(self), grad, 0))
 
@@ -716,7 +727,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     _check_tensor("clamp", input)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if all(v is None or isinstance(v, Tensor) for v in (min, max)):
-            x, lo, hi = _tensor_bounds("clamp", input, (min, max), allow_bool=False)
+            # one tensor bound runs torch's clamp_min/clamp_max kernels, which take bools
+            x, lo, hi = _tensor_bounds("clamp", input, (min, max), allow_bool=min is None or max is None)
             data = _clamp_arrays(x, lo, hi)
             if requires_grad(input, min, max):
                 return record(ClampBackward0, data, (input, min, max), (input, min, max))
@@ -895,3 +907,22 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "__iand__": _inplace_method(bitwise_and), "__ior__": _inplace_method(bitwise_or),
     "__ixor__": _inplace_method(bitwise_xor),
 }
+
+
+def _checked_inplace(name: str, argnames: tuple[str, ...]) -> Callable[..., Tensor]:
+    """``name_`` with its tensor arguments checked first, as torch's parser does before the
+    in-place checks (a leaf that requires grad)."""
+    method = TENSOR_METHODS[name + "_"]
+
+    def checked(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        _tensors(name + "_", *zip(argnames, args, strict=False))
+        return method(self, *args, **kwargs)
+
+    checked.__name__ = checked.__qualname__ = method.__name__
+    checked.__doc__ = method.__doc__
+    return checked
+
+
+TENSOR_METHODS.update({"lerp_": _checked_inplace("lerp", ("end",)),
+                       "addcmul_": _checked_inplace("addcmul", ("tensor1", "tensor2")),
+                       "addcdiv_": _checked_inplace("addcdiv", ("tensor1", "tensor2"))})

@@ -297,7 +297,7 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
 
 def _check_nonempty(name: str, x: np.ndarray, dims: tuple | None, full_error: type[Exception]) -> None:
     """PyTorch's errors for a max/min-like reduction over no elements."""
-    if dims is None or len(dims) == x.ndim:
+    if dims is None:  # no dim given (an explicit dim that is empty is refused below, by name)
         if x.size == 0:
             raise full_error(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0."

@@ -137,7 +137,9 @@ def _make_accumulate(name: str, fn: Callable[..., np.ndarray], cls: type, saved:
     def op(input: Tensor, dim: int, *, dtype: D.dtype | None = None) -> Tensor:
         x = _int_to_long(input._data, dtype)
         d = _scan_dim(dim, x.ndim)
-        data = fn(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
+        # C-contiguous, as PyTorch's scans return (NumPy keeps a transposed input's order),
+        # so that view() accepts what it accepts in PyTorch
+        data = np.ascontiguousarray(fn(x, axis=d, dtype=x.dtype)) if x.ndim else x.copy()
         if input._rg and grad_state.enabled:
             return record(cls, data, (input,), saved(input, d))
         return wrap(data)
@@ -215,7 +217,7 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
 
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{legacy_name(x.dtype)}\'')
     d = _scan_dim(dim, x.ndim)
-    data = np.logaddexp.accumulate(x, axis=d) if x.ndim and x.size else x.copy()
+    data = np.ascontiguousarray(np.logaddexp.accumulate(x, axis=d)) if x.ndim and x.size else x.copy()
     if input._rg and grad_state.enabled:
         return record(LogcumsumexpBackward0, data, (input,), (input, d, OUTPUT))
     return wrap(data)

@@ -6,6 +6,7 @@ in-place change through either is seen by both and by the saved-tensor checks.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -14,7 +15,7 @@ import numpy as np
 
 from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor, _wrap_dim
-from ..autograd.graph import Node
+from ..autograd.graph import Node, note_write
 from ._op import derivative, grad_state, new_node, record, record_multi, wrap
 
 _ref = weakref.ref
@@ -282,7 +283,12 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
                 f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}"
                 if i < lead else f"expand: invalid size {s} at dimension {i} of {list(sizes)}"
             )
-    data = np.broadcast_to(x, target)
+    # As in PyTorch, the result shares memory and is writable (np.broadcast_to's is
+    # read-only); in-place ops refuse it only where an expanded dim repeats elements
+    # (pointwise.write_into's overlap check).
+    # a kept dim keeps its stride (even of size 1: PyTorch's overlap checks compare strides)
+    strides = tuple(0 if i < lead or x.shape[i - lead] != s else x.strides[i - lead] for i, s in enumerate(target))
+    data = np.lib.stride_tricks.as_strided(x, target, strides, writeable=x.flags.writeable)
     return _view_result(input, data, ExpandBackward0, (x.shape,))
 
 
@@ -388,7 +394,9 @@ def _to_index(item: Any) -> Any:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return data
     if isinstance(item, (list, tuple)):
-        return np.asarray([i._data if isinstance(i, Tensor) else i for i in item])
+        arr = np.asarray([i._data if isinstance(i, Tensor) else i for i in item])
+        # an empty list indexes nothing (NumPy would read [] as float64, torch as int64)
+        return arr.astype(np.int64) if arr.size == 0 and arr.dtype.kind == "f" else arr
     return item
 
 
@@ -449,19 +457,23 @@ def _basic_index(input: Tensor, items: tuple) -> Tensor:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     out = input
     dim = 0
+    src_dim = 0  # the dimension of ``input`` the item indexes (PyTorch's messages name it)
     for item in items:
         if item is None:
             out = unsqueeze(out, dim)
             dim += 1
         elif item is Ellipsis:
             dim += ndim - consumed
+            src_dim += ndim - consumed
         elif isinstance(item, slice):
             out = slice_dim(out, dim, item.start, item.stop, item.step)
             dim += 1
+            src_dim += 1
         else:
             size = out._data.shape[dim]
             if not -size <= item < size:
-                raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {size}")
+                raise IndexError(f"index {item} is out of bounds for dimension {src_dim} with size {size}")
+            src_dim += 1
             out = select(out, dim, int(item))
     if out is input:
         # x[...] or x[:] is a new view of the same data (AliasBackward0, as in PyTorch).
@@ -480,21 +492,101 @@ def setitem(input: Tensor, key: Any, value: Any) -> None:
 
     if isinstance(key, Tensor) and key._data.ndim == 0 and key._data.dtype.kind in "iu":
         key = int(key._data)
+    value = _number_for(input, value)
     items = key if isinstance(key, tuple) else (key,)
     if grad_state.enabled and (input._rg or (isinstance(value, Tensor) and value._rg)):
         _setitem_recorded(input, key, items, value)  # checks the view it writes into, as PyTorch does
         return
     check_inplace(input)
-    np_key = tuple(_to_index(i) for i in items)
     v = value._data if isinstance(value, Tensor) else value
-    input._data[np_key if len(np_key) > 1 else np_key[0]] = v
+    if all(_is_basic(i) for i in items):
+        # through the view, as PyTorch does (and as its getitem reads the key: NumPy
+        # refuses a second ``...``, PyTorch does not)
+        target = getitem(input.detach(), key)._data
+        _check_setitem(input, key, items, (), value)
+        try:
+            target[...] = v
+        except ValueError:
+            raise _setitem_error(input, key, items, v) from None
+    else:
+        np_key = tuple(_to_index(i) for i in items)
+        try:
+            _check_setitem(input, key, items, np_key, value)
+            input._data[np_key if len(np_key) != 1 else np_key[0]] = v
+        except (IndexError, ValueError):
+            raise _setitem_error(input, key, items, v) from None
     input._vc[0] += 1
+    note_write(input._vc)
+
+
+def _setitem_error(input: Tensor, key: Any, items: tuple, v: Any) -> Exception:
+    """PyTorch's error for a failed ``tensor[key] = value`` (NumPy's words name axes, not dims)."""
+    target = getitem(input.detach(), key)  # raises PyTorch's error for a bad key itself
+    shape = target._data.shape
+    if all(_is_basic(i) for i in items):
+        try:
+            expand(wrap(np.asarray(v)), shape)
+        except RuntimeError as e:
+            return e
+    return RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to "
+                        f"indexing result of shape {list(shape)}")
+
+
+_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
+def _number_for(input: Tensor, value: Any) -> Any:
+    """A Python number written into an integer tensor, with PyTorch's overflow check.
+
+    An integer may wrap into an unsigned type as in C (-1 -> 255 for uint8) but must
+    otherwise fit; a float must fit before it is truncated.
+    """
+    dt = input._data.dtype
+    if dt.kind not in "iu" or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    info = np.iinfo(dt)
+    if isinstance(value, int):
+        bad = value > info.max or (value < info.min and not (dt.kind == "u" and -value <= info.max))
+    else:
+        bad = not math.isfinite(value) or not info.min <= value <= info.max
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPES.get(dt.name, dt.name)} without overflow")
+    return np.array(int(value)).astype(dt)
+
+
+def _check_setitem(input: Tensor, key: Any, items: tuple, np_key: tuple, value: Any) -> None:
+    """PyTorch's refusals of ``tensor[key] = value`` that NumPy would let through.
+
+    A basic key writes through a view (copy_): it must not repeat elements (an expanded
+    dim). Any other key is index_put_, which wants ``value`` in the tensor's dtype, unless
+    the key is one boolean mask and the value 0-d (PyTorch's masked_fill_ path).
+    """
+    from .pointwise import check_overlap, legacy_name, overlap_status
+
+    if all(_is_basic(i) for i in items):
+        check_overlap(getitem(input.detach(), key)._data)
+        return
+    if not isinstance(value, Tensor):
+        return
+    if overlap_status(input._data, value._data) in ("full", "partial"):  # index_put_'s check
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
+                           "refer to a single memory location. Please clone() the tensor before performing the "
+                           "operation.")
+    if value._data.dtype == input._data.dtype:
+        return
+    advanced = [i for i in np_key if isinstance(i, np.ndarray)]
+    if len(advanced) == 1 and advanced[0].dtype == np.bool_ and value._data.ndim == 0:
+        return
+    raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                       f"{legacy_name(input._data.dtype)} for the destination and "
+                       f"{legacy_name(value._data.dtype)} for the source.")
 
 
 def _setitem_recorded(input: Tensor, key: Any, items: tuple, value: Any) -> None:
     from .pointwise import copy_, inplace
     from .views import index_put
 
+    _check_setitem(input, key, items, tuple(_to_index(i) for i in items), value)
     if all(_is_basic(i) for i in items):
         target = getitem(input, key)
         if target is input:

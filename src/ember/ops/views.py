@@ -154,6 +154,43 @@ class CopySlices(Node):
             self.fn.release_variables()
 
 
+def _route_saved_result(fn: Node, node: CopySlices) -> None:
+    """Make ``fn``'s saved result unpack as the view it now is: a Tensor whose history is
+    the view's region of the base's new history (AsStridedBackward0 -> this CopySlices).
+
+    PyTorch unpacks an in-place op's saved output with the view's regenerated grad_fn. With
+    ``fn`` itself as its grad_fn (a plain SavedOutput), a double backward reaches ``fn``
+    twice, directly and through this CopySlices, and the first run frees what the second
+    needs ("Trying to backward through the graph a second time").
+    """
+    from ..autograd.graph import PackedSaved, SavedOutput
+
+    saved = fn._saved
+    if not saved or not any(type(v) is SavedOutput for v in saved):
+        return
+    ref = _ref(node)
+    fn._saved = tuple(
+        PackedSaved((v.data, v.vc, v.version, v.out_nr, ref, _ref(fn)), _unpack_view_result)
+        if type(v) is SavedOutput else v for v in saved)
+
+
+def _unpack_view_result(packed: tuple) -> Tensor:
+    from ..autograd.graph import _raise_modified
+
+    data, vc, version, out_nr, node_ref, fn_ref = packed
+    if vc[0] != version:
+        fn = fn_ref()
+        _raise_modified(data, vc, version, fn, out_nr, fn)
+    node = node_ref()
+    if node is None:  # no CopySlices left to route through: the op's own Node, as before
+        return Tensor._make(data, fn_ref(), out_nr, vc)
+    shape = node._geom[0]
+    base = Tensor._make(np.broadcast_to(np.zeros((), data.dtype), shape), node, 0, vc)
+    view_node = new_node(AsStridedBackward0, (base,))
+    view_node._saved = (node._geom,)
+    return Tensor._make(data, view_node, 0, vc)
+
+
 def _regen(view: Tensor, base: Tensor) -> None:
     view._out_nr = 0
     if not base._rg:
@@ -199,6 +236,9 @@ def inplace_on_view(self: Tensor, op: Callable[..., Tensor], args: tuple, kwargs
     write_into(self, result._data)
     if result is snapshot:  # the op changed nothing (and recorded nothing)
         return self
+    from .pointwise import adopt_saved_output
+
+    adopt_saved_output(result, self)
     fn = result._grad_fn if result._rg else None
     if fn is None and not base._rg:
         return self
@@ -211,6 +251,8 @@ def inplace_on_view(self: Tensor, op: Callable[..., Tensor], args: tuple, kwargs
         node._meta = node._meta + fn._meta[1:]
     node.fn = fn
     node._geom = geometry(self._data, base._data)
+    if fn is not None:
+        _route_saved_result(fn, node)
     node._versions = ()  # not None: the engine then calls release_variables, which frees fn's saved values
     base._grad_fn = node
     base._out_nr = 0
