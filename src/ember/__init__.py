@@ -37,6 +37,10 @@ from . import autograd, backends, cuda, linalg, nn, optim, utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import viz  # noqa: E402
 from ._logs import set_logs  # noqa: E402
+from .ops._fast import install as _install_fast_kernels  # noqa: E402
+
+_install_fast_kernels()  # after every op module has declared its Node classes
+
 from ._creation import (  # noqa: E402
     BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, Generator, HalfTensor, IntTensor,
     LongTensor, ShortTensor, arange, as_tensor, asarray, default_generator, empty, empty_like, eye,

@@ -179,6 +179,7 @@ def run_backward(
     prev_mode = _state.enabled
     _state.enabled = create_graph
     anomaly = anomaly_mode._state.enabled
+    fast_ok = not create_graph  # array-level kernels (ops/_fast.py) where nothing records
     slow_path = anomaly or _logs.autograd  # Nodes go through _call_node (anomaly checks, autograd logs)
     heappop, heappush = heapq.heappop, heapq.heappush
     # All or nothing: every change to a .grad is logged, and undone if anything below
@@ -212,7 +213,9 @@ def run_backward(
                 if slow_path or node._thooks is not None or node._pre_hooks is not None or node._hooks is not None:
                     outputs = _call_node(node, grads)
                 else:
-                    outputs = node.apply(grads)
+                    fast = node._fast if fast_ok else None
+                    if fast is None or (outputs := fast(node, grads)) is None:  # type: ignore[assignment]
+                        outputs = node.apply(grads)
                 if not retain_graph and node._versions is not None:
                     node.release_variables()
                     if claimed is not None:

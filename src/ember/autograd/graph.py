@@ -188,6 +188,8 @@ class Node:
     _saved_names: tuple[str, ...] = ()
     #: Number of outputs; the engine sizes the gradient buffer of the Node from it.
     n_outputs = 1
+    #: An array-level kernel for backward passes that record nothing (ops/_fast.py).
+    _fast: Callable[..., Any] | None = None
 
     def __init__(self) -> None:
         self.next_functions: tuple[tuple[Node | None, int], ...] = ()

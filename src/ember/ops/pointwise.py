@@ -247,10 +247,27 @@ def sigmoid_backward(grad_output: Tensor, output: Tensor) -> Tensor:
     return wrap(data)
 
 
+_SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
+def zero_where(condition: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``where(condition, 0, g)``, e.g. relu's backward.
+
+    For real floats: the bits of ``g`` ANDed with words of all zeros (where the
+    condition holds) or all ones, exactly equal to ``np.where`` (nan and -0.0 included)
+    and about 10x faster, as it never branches per element.
+    """
+    width = _SAME_WIDTH_INT.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
+    if width is None or condition.shape != g.shape:
+        return np.where(condition, np.zeros((), g.dtype), g)
+    words = condition.view(np.int8).astype(width)
+    words -= 1
+    return (np.ascontiguousarray(g).view(width) & words).view(g.dtype)
+
+
 def threshold_backward(grad_output: Tensor, self: Tensor, threshold: Any) -> Tensor:
     """grad_output, but 0 where self <= threshold (relu's backward), in one op (nan passes grad, as in torch)."""
-    g = grad_output._data
-    data = np.where(self._data <= threshold, np.zeros((), g.dtype), g)
+    data = zero_where(self._data <= threshold, grad_output._data)
     if requires_grad(grad_output, self):
         return record(ThresholdBackwardBackward0, data, (grad_output, self), (self, threshold))
     return wrap(data)
@@ -427,6 +444,11 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Tensor
 
 
 true_divide = divide = div
+
+
+
+_IN_PLACE_UFUNCS: dict[Callable[..., Tensor], np.ufunc] = {add: np.add, sub: np.subtract, mul: np.multiply,
+                                                        div: np.true_divide}
 
 
 def _is_floating(x: Any) -> bool:
@@ -758,6 +780,9 @@ def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) 
             check_partial_overlap(self._data, a._data)
     record_it = grad_state.enabled and (self._rg or any(
         isinstance(a, Tensor) and a._rg for a in (*args, *kwargs.values())))
+    if not record_it and len(args) == 1 and (not kwargs or kwargs == {"alpha": 1} and fn in (add, sub)) \
+            and _ufunc_in_place(self, fn, args[0]):
+        return self
     if record_it:
         if self._base is not None:
             from .views import inplace_on_view
@@ -779,6 +804,35 @@ def inplace(self: Tensor, fn: Callable[..., Tensor], *args: Any, **kwargs: Any) 
 
             regenerate_views(self)
     return self
+
+
+def _ufunc_in_place(self: Tensor, fn: Callable[..., Tensor], other: Any) -> bool:
+    """``self op= other`` straight into self's memory, when nothing records (an optimizer step).
+
+    Only for float/complex self where the result keeps self's dtype and shape, so the
+    result and every error are those of ``write_into(self, fn(self, other))``; saves a
+    temporary and a copy per step. False when it does not apply.
+    """
+    ufunc = _IN_PLACE_UFUNCS.get(fn)
+    dst = self._data
+    if ufunc is None or dst.dtype.kind not in "fc":
+        return False
+    if not (type(other) in (int, float) or isinstance(other, Tensor) and other._data.dtype == dst.dtype):
+        return False
+    a, b = binary_operands(self, other)
+    if a is not dst:  # the result's dtype is not self's: the general path (and its error)
+        return False
+    if isinstance(b, np.ndarray) and b.shape != dst.shape:
+        try:
+            if np.broadcast_shapes(b.shape, dst.shape) != dst.shape:
+                return False
+        except ValueError:
+            return False
+    check_overlap(dst)
+    ufunc(dst, b, out=dst)
+    self._vc[0] += 1
+    note_write(self._vc)
+    return True
 
 
 def check_overlap(dst: np.ndarray) -> None:
@@ -973,6 +1027,16 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
         src = wrap(np.asarray(src))
     elif not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    x, y = self._data, src._data
+    if (x.dtype == y.dtype and x.shape == y.shape and x.strides == y.strides
+            and x.__array_interface__["data"][0] == y.__array_interface__["data"][0]):
+        # self.copy_(self) (or an alias laid out the same): nothing changes; PyTorch skips
+        # the overlap check, even for an expanded tensor
+        _filling.on = True
+        try:
+            return inplace(self, _copied, src)
+        finally:
+            _filling.on = False
     return inplace(self, _copied, src)
 
 
