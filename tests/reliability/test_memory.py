@@ -161,3 +161,24 @@ def test_two_thousand_training_steps_do_not_grow() -> None:
     finally:
         tracemalloc.stop()
     assert end - base < 8 * 1024, f"grew by {end - base} bytes over 1800 steps"
+
+
+def test_a_long_chain_costs_under_500_bytes_per_node() -> None:
+    """Issue 6's memory target: the graph of an N-Node chain, per Node (tracemalloc)."""
+    def chain(n: int) -> ember.Tensor:
+        y = ember.tensor([1.0], requires_grad=True)
+        for _ in range(n):
+            y = y * 1.0000001
+        return y
+
+    chain(1000)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        y = chain(50_000)
+        per_node = (tracemalloc.get_traced_memory()[0] - before) / 50_000
+    finally:
+        tracemalloc.stop()
+    assert y.grad_fn is not None
+    assert per_node < 500, f"{per_node:.0f} bytes per Node"

@@ -69,6 +69,20 @@ def wrap(data: Any) -> Tensor:
     return t
 
 
+# Immutable per-Node records that recur (input shapes and dtypes, saved versions), kept
+# once each: about 160 bytes less per Node of a long graph. Bounded, so that programs with
+# ever-new shapes do not grow it without end.
+_SHARED: dict[tuple, tuple] = {}
+_SHARED_MAX = 1024
+
+
+def _share(value: tuple) -> tuple:
+    if len(_SHARED) >= _SHARED_MAX:
+        _SHARED.clear()
+    _SHARED[value] = value
+    return value
+
+
 def new_node(cls: type[Node], inputs: tuple) -> Node:
     """A Node of ``cls`` with one edge per input (``(None, 0)`` where no gradient flows)."""
     node = _new(cls)
@@ -84,7 +98,9 @@ def new_node(cls: type[Node], inputs: tuple) -> Node:
             edges.append(_NO_EDGE)
             meta.append(None)
     node.next_functions = tuple(edges)
-    node._meta = tuple(meta)
+    # One shared tuple per distinct (shapes, dtypes): a long graph of like Nodes keeps one.
+    metas = tuple(meta)
+    node._meta = _SHARED.get(metas) or _share(metas)
     node._seq = next_sequence_nr()
     node._saved = ()
     node._versions = None
@@ -120,7 +136,10 @@ def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
         has_tensor = True
     node._saved = tuple(values)
     if has_tensor:
-        node._versions = tuple(versions)
+        found = tuple(versions)
+        # Shared only while all are 0 (fresh tensors): versions that count up (parameters
+        # updated in place each step) would fill the table with one-off entries.
+        node._versions = _SHARED.get(found) or (found if any(found) else _share(found))
         # The user's line, named if a saved tensor is later modified in place: its code and
         # offset (never the frame: that would keep the user's locals alive). ``user_frame``
         # inlined; 3 frames up is save <- record <- the op <- (usually) the user's line.

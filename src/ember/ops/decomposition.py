@@ -45,6 +45,16 @@ class LinAlgError(RuntimeError):
     """torch.linalg.LinAlgError: a singular or non positive-definite input."""
 
 
+def _np_svd(x: np.ndarray, **kwargs: Any) -> Any:
+    """np.linalg.svd with PyTorch's error (a RuntimeError subclass) when it does not converge."""
+    try:
+        return np.linalg.svd(x, **kwargs)
+    except np.linalg.LinAlgError:
+        raise LinAlgError("linalg.svd: The algorithm failed to converge because the input matrix is "
+                          "ill-conditioned or has too many repeated singular values (or contains non-finite "
+                          "values).") from None
+
+
 # ---------------------------------------------------------------------------------------
 # Tensor helpers for the formulas (all differentiable)
 # ---------------------------------------------------------------------------------------
@@ -579,7 +589,7 @@ def linalg_eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
 def linalg_svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> Any:  # noqa: N803
     """(U, S, Vh) with A = U diag(S) Vh, singular values descending."""
     x = _check_matrix("linalg.svd", A, square=False)
-    u, s, vh = (np.ascontiguousarray(a) for a in np.linalg.svd(x, full_matrices=full_matrices))
+    u, s, vh = (np.ascontiguousarray(a) for a in _np_svd(x, full_matrices=full_matrices))
     if requires_grad(A):
         _real_only("linalg.svd", A)
         outs = _record(LinalgSvdBackward0, (u, s, vh), (A,), (full_matrices, _Out(0), _Out(1), _Out(2)))
@@ -606,7 +616,7 @@ def linalg_svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:  # noqa: 
     if requires_grad(A):
         return linalg_svd(A, full_matrices=False)[1]
     x = _check_matrix("linalg.svd", A, square=False)
-    return wrap(np.ascontiguousarray(np.linalg.svd(x, compute_uv=False)))
+    return wrap(np.ascontiguousarray(_np_svd(x, compute_uv=False)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -633,7 +643,7 @@ def linalg_pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
         raise RuntimeError(f"linalg.pinv({kind}{{{list(x.shape)}}}): expected a tensor with 2 or more dimensions "
                            "of float, double, cfloat or cdouble types")
     x = A._data
-    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    u, s, vh = _np_svd(x, full_matrices=False)
     tol = _tolerance(s, x.shape, atol, rtol)
     with np.errstate(divide="ignore"):
         s_inv = np.where(s > tol, 1 / np.where(s > tol, s, 1), 0).astype(s.dtype)
@@ -651,7 +661,7 @@ def linalg_matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermiti
         raise RuntimeError("This function doesn't handle types other than float and double")
     if x.ndim < 2:
         raise RuntimeError("linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
-    s = np.abs(np.linalg.eigvalsh(x))[..., ::-1] if hermitian else np.linalg.svd(x, compute_uv=False)
+    s = np.abs(np.linalg.eigvalsh(x))[..., ::-1] if hermitian else _np_svd(x, compute_uv=False)
     if hermitian:
         s = np.sort(s, axis=-1)[..., ::-1]
     tol = _tolerance(s, x.shape, atol, rtol)
