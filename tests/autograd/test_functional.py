@@ -591,3 +591,36 @@ def test_float32_results_keep_the_input_dtype():
     assert got[0].dtype == ember.float32 and got[1][1].dtype == ember.float32
     np.testing.assert_allclose(arr(got[0]), want[0].numpy(), rtol=1e-6)
     np.testing.assert_allclose(arr(got[1][1]), want[1][1].numpy(), rtol=1e-6)
+
+
+def test_jacobian_rows_share_one_plan_without_sharing_values():
+    # Every row runs through one precomputed walk of the graph; the rows must still be
+    # distinct arrays (the identity's rows are the one-hot gradients themselves), and a
+    # hook on the output sees each row's one-hot gradient, as PyTorch's select does.
+    x = ember.tensor([1.0, 2.0, 3.0], dtype=ember.float64)
+    jac = jacobian(lambda t: t, x)
+    np.testing.assert_array_equal(jac.numpy(), np.eye(3))
+    seen = []
+
+    def f(t):
+        out = t * t
+        out.register_hook(lambda g: seen.append(g.numpy().copy()))
+        return out
+
+    jac = jacobian(f, x)
+    np.testing.assert_array_equal(jac.numpy(), np.diag([2.0, 4.0, 6.0]))
+    np.testing.assert_array_equal(np.array(seen), np.eye(3))
+
+
+def test_jacobian_rows_of_a_function_with_branches_and_unused_input():
+    # A shared subexpression (two paths to x) and an input no output reaches, row by row.
+    def f(x, y):
+        s = x.sin()
+        return s * s + s.exp()
+
+    x = ember.tensor([0.3, -1.2], dtype=ember.float64)
+    y = ember.tensor([5.0], dtype=ember.float64)
+    jx, jy = jacobian(f, (x, y))
+    s = np.sin(x.numpy())
+    np.testing.assert_allclose(jx.numpy(), np.diag((2 * s + np.exp(s)) * np.cos(x.numpy())), rtol=1e-14)
+    np.testing.assert_array_equal(jy.numpy(), np.zeros((2, 1)))

@@ -15,8 +15,11 @@ No step recurses, so a graph of a million Nodes needs no recursion limit.
 from __future__ import annotations
 
 import heapq
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .. import _logs
 from . import anomaly_mode
@@ -48,17 +51,19 @@ def _all_none(grads: list) -> bool:
 def _dependencies(roots: Sequence[Node]) -> dict[Node, int]:
     """Count the edges into each Node reachable from ``roots`` (an explicit-stack walk)."""
     deps: dict[Node, int] = {}
-    seen = set(roots)
-    stack = list(seen)
+    top = set(roots)  # walked from the start; every other Node when first counted
+    stack = list(top)
+    pop, push, get = stack.pop, stack.append, deps.get
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+        for child, _ in pop().next_functions:
+            if child is not None:
+                n = get(child)
+                if n is None:
+                    deps[child] = 1
+                    if child not in top:
+                        push(child)
+                else:
+                    deps[child] = n + 1
     return deps
 
 
@@ -85,6 +90,31 @@ def _needed(roots: Sequence[Node], targets: set[Node]) -> set[Node]:
                 if node in targets or any(c in needed for c, _ in edges if c is not None):
                     needed.add(node)
     return needed
+
+
+_add = np.add
+_getrefcount = sys.getrefcount
+
+
+def _summable_in_place(old: Tensor, grad: Tensor) -> bool:
+    """Whether ``old``, a gradient in an engine buffer, may take ``+= grad`` in place.
+
+    Only when nothing but the buffer can see it: no other reference to the Tensor (the
+    buffer's, the caller's and the argument's are all there are; a gradient also given
+    to another Node, or kept by a hook, has more) nor to its array (a view of it, another
+    Tensor on it, or a saved tensor), and the array is its own, writeable and contiguous.
+    """
+    data = old._data
+    return (
+        _getrefcount(old) <= 4  # the buffer list, the caller's ``old``, this argument, getrefcount's
+        and data.base is None
+        and _getrefcount(data) <= 3  # old._data, ``data`` here, getrefcount's argument
+        and data.flags.writeable
+        and data.flags.c_contiguous
+        and data.shape == grad._data.shape
+        and data.dtype == grad._data.dtype
+        and not data.flags.writebackifcopy
+    )
 
 
 def _validate(node: Node, index: int, grad: Tensor, meta: Any) -> Tensor:
@@ -131,24 +161,27 @@ def _call_node(node: Node, grads: list) -> tuple:
     return outputs
 
 
-def run_backward(
-    tensors: Sequence[Tensor],
-    grad_tensors: Sequence[Tensor],
-    retain_graph: bool,
-    create_graph: bool,
-    inputs: Sequence[Tensor] | None = None,
-    accumulate: bool = True,
-) -> list[Tensor | None]:
-    """Backpropagate ``grad_tensors`` from ``tensors``.
+class Plan:
+    """What a backward pass over given roots and targets needs to know before it runs.
 
-    With ``accumulate`` (``backward``), gradients land in the ``.grad`` of leaves (only
-    those in ``inputs`` when given, and non-leaf ``inputs`` too). Without it
-    (``autograd.grad``), nothing is accumulated and the gradients of ``inputs`` are
-    returned, None where no path leads to an input.
+    The graph below a Node never changes once the Node exists (its ``next_functions``
+    are fixed; in-place ops make new Nodes), so a plan stays valid for as long as its
+    Nodes live: ``jacobian`` makes one and runs every row's backward pass with it.
     """
+
+    __slots__ = ("root_edges", "captures", "needed", "deps")
+
+    def __init__(self, root_edges: list, captures: dict, needed: set | None, deps: dict) -> None:
+        self.root_edges = root_edges
+        self.captures = captures
+        self.needed = needed
+        self.deps = deps
+
+
+def make_plan(tensors: Sequence[Tensor], inputs: Sequence[Tensor] | None, accumulate: bool) -> Plan:
+    """The edges of the roots, the Nodes to capture gradients at, those needed, dependency counts."""
     root_edges = [_edge_of(t) for t in tensors]
     roots = [node for node, _ in root_edges]
-
     captures: dict[Node, list[tuple[int, int]]] = {}
     needed: set[Node] | None = None
     if inputs is not None:
@@ -159,9 +192,34 @@ def run_backward(
             if not accumulate or not isinstance(node, AccumulateGrad):
                 captures.setdefault(node, []).append((slot, k))
         needed = _needed(roots, targets)
-    captured: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
+    return Plan(root_edges, captures, needed, _dependencies(roots))
 
-    deps = _dependencies(roots)
+
+def run_backward(
+    tensors: Sequence[Tensor],
+    grad_tensors: Sequence[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+    accumulate: bool = True,
+    plan: Plan | None = None,
+) -> list[Tensor | None]:
+    """Backpropagate ``grad_tensors`` from ``tensors``.
+
+    With ``accumulate`` (``backward``), gradients land in the ``.grad`` of leaves (only
+    those in ``inputs`` when given, and non-leaf ``inputs`` too). Without it
+    (``autograd.grad``), nothing is accumulated and the gradients of ``inputs`` are
+    returned, None where no path leads to an input. ``plan`` (from ``make_plan`` with the
+    same tensors, inputs and accumulate) skips the walks that count dependencies, for a
+    caller that backpropagates through one retained graph many times (a Jacobian's rows).
+    """
+    if plan is None:
+        plan = make_plan(tensors, inputs, accumulate)
+        deps = plan.deps
+    else:
+        deps = plan.deps.copy()  # counted down as the walk runs; the plan stays reusable
+    root_edges, captures, needed = plan.root_edges, plan.captures, plan.needed
+    captured: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
     buffers: dict[Node, list] = {}
     for (node, slot), root_grad in zip(root_edges, grad_tensors, strict=True):
         buf = buffers.get(node)
@@ -192,9 +250,16 @@ def run_backward(
     # once run its Nodes in the same order, so all but one raise "backward through the
     # graph a second time" at the first Node they share, instead of running a Node twice.
     claimed: Node | None = None
+    # A chain's next Node is often the only one ready: it is run next without the heap.
+    nxt: Node | None = None
     try:
-        while ready:
-            node = heappop(ready)[2]
+        while True:
+            if nxt is not None:
+                node, nxt = nxt, None
+            elif ready:
+                node = heappop(ready)[2]
+            else:
+                break
             grads = buffers.pop(node)
             if captures and node in captures:
                 for slot, k in captures[node]:
@@ -203,10 +268,11 @@ def run_backward(
                     _accumulate_non_leaf(captures[node], inputs, grads)
             if needed is not None and (node not in needed or (not accumulate and isinstance(node, AccumulateGrad))):
                 outputs: tuple | list = ()
-            elif _all_none(grads):   # (not list.count(None): that calls Tensor.__eq__ on each)
-                outputs = ()
+            elif grads[0] is None if len(grads) == 1 else _all_none(grads):
+                outputs = ()  # (not list.count(None): that calls Tensor.__eq__ on each)
             else:
-                if not retain_graph and node._versions is not None:
+                frees = not retain_graph and node._versions is not None
+                if frees:
                     if _claims.setdefault(node, undo_token) is not undo_token:
                         raise RuntimeError(FREED_MESSAGE)
                     claimed = node
@@ -216,31 +282,50 @@ def run_backward(
                     fast = node._fast if fast_ok else None
                     if fast is None or (outputs := fast(node, grads)) is None:  # type: ignore[assignment]
                         outputs = node.apply(grads)
-                if not retain_graph and node._versions is not None:
+                if frees:
                     node.release_variables()
-                    if claimed is not None:
-                        del _claims[claimed]
-                        claimed = None
-            for i, (child, slot) in enumerate(node.next_functions):
+                    del _claims[node]
+                    claimed = None
+            n_out = len(outputs)
+            i = -1
+            for child, slot in node.next_functions:
+                i += 1
                 if child is None:
                     continue
-                grad: Tensor | None = outputs[i] if i < len(outputs) else None
+                grad: Tensor | None = outputs[i] if i < n_out else None
                 if grad is not None:
                     meta = node._meta[i]
                     if meta is not None and (grad._data.shape != meta[0] or grad._data.dtype != meta[1]):
                         grad = _validate(node, i, grad, meta)
                     buf = buffers.get(child)
                     if buf is None:
-                        buf = buffers[child] = [None] * child.n_outputs
-                    old = buf[slot]
-                    buf[slot] = grad if old is None else old + grad
+                        if child.n_outputs == 1:
+                            buffers[child] = [grad]
+                        else:
+                            buf = buffers[child] = [None] * child.n_outputs
+                            buf[slot] = grad
+                    else:
+                        old = buf[slot]
+                        if old is None:
+                            buf[slot] = grad
+                        elif fast_ok and _summable_in_place(old, grad):
+                            _add(old._data, grad._data, out=old._data)
+                        else:
+                            buf[slot] = old + grad
                 left = deps[child] - 1
                 deps[child] = left
                 if left == 0:
                     if child not in buffers:
                         buffers[child] = [None] * child.n_outputs
-                    heappush(ready, (-child._seq, tie, child))
-                    tie += 1
+                    if nxt is None and not ready:
+                        nxt = child
+                    else:
+                        if nxt is not None:
+                            heappush(ready, (-nxt._seq, tie, nxt))
+                            tie += 1
+                            nxt = None
+                        heappush(ready, (-child._seq, tie, child))
+                        tie += 1
     except BaseException:
         if undo_token is not None:
             undo(undo_token)

@@ -44,9 +44,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .._creation import eye, zeros, zeros_like
 from .._tensor import Tensor
-from ..ops.shape import expand, getitem, reshape, select, stack, view, view_as
+from ..ops.shape import expand, getitem, reshape, stack, view, view_as
+from .engine import make_plan, run_backward
 from .grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
@@ -341,8 +344,19 @@ def _jacobian_rows(inputs: tuple[Tensor, ...], outputs: tuple[Tensor, ...], crea
     for i, out in enumerate(outputs):
         rows: list[list[Tensor]] = [[] for _ in inputs]
         flat = reshape(out, -1)
-        for k in range(out.numel()):
-            grads = _grad((select(flat, 0, k),), inputs, retain_graph=True, create_graph=create_graph)
+        n = out.numel()
+        # Row k is the backward pass of the one-hot gradient e_k from the flattened output
+        # (what PyTorch's ``flat[k]`` and its SelectBackward give), every row through one
+        # plan: the graph is walked once, not once per row.
+        plan = make_plan((flat,), inputs, accumulate=False) if out.requires_grad and n else None
+        for k in range(n):
+            if plan is None:
+                grads: Any = (None,) * len(inputs)
+            else:
+                onehot = np.zeros(n, flat._data.dtype)
+                onehot[k] = 1
+                grads = run_backward((flat,), (Tensor._make(onehot, None),), True, create_graph, inputs,
+                                     accumulate=False, plan=plan)
             for j, (g, inp) in enumerate(zip(grads, inputs, strict=True)):
                 if g is None:
                     if strict:

@@ -41,6 +41,7 @@ FREED_MESSAGE = (
 
 #: What a released saved tensor is replaced with.
 _FREED = object()
+_ALL_FREED = [(_FREED,) * n for n in range(8)]
 
 
 class RemovableHandle:
@@ -322,8 +323,12 @@ class Node:
         run through again, as in PyTorch.
         """
         versions = self._versions
-        if versions is not None and self._saved is not None:
-            self._saved = tuple(_FREED if v is not None else s for s, v in zip(self._saved, versions, strict=True))
+        saved = self._saved
+        if versions is not None and saved is not None:
+            if None in versions:
+                self._saved = tuple([_FREED if v is not None else s for s, v in zip(saved, versions, strict=True)])
+            else:  # every saved value is a tensor (the common case)
+                self._saved = _ALL_FREED[len(saved)] if len(saved) < 8 else (_FREED,) * len(saved)
 
     def apply(self, grads: list) -> tuple | list:
         """Gradients of the inputs from those of the outputs (``grads``, one per output)."""

@@ -83,23 +83,48 @@ def _share(value: tuple) -> tuple:
     return value
 
 
+def _edge_and_meta(t: Any) -> tuple[tuple[Any, int], tuple[tuple, np.dtype] | None]:
+    if isinstance(t, Tensor) and t._rg:
+        fn = t._grad_fn
+        d = t._data
+        return (fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0), (d.shape, d.dtype)
+    return _NO_EDGE, None
+
+
 def new_node(cls: type[Node], inputs: tuple) -> Node:
     """A Node of ``cls`` with one edge per input (``(None, 0)`` where no gradient flows)."""
     node = _new(cls)
-    edges: list[tuple[Any, int]] = []
-    meta: list[tuple[tuple, np.dtype] | None] = []
-    for t in inputs:
+    if len(inputs) == 1:  # unary and binary ops spelled out: the recording hot path
+        t = inputs[0]
         if isinstance(t, Tensor) and t._rg:
             fn = t._grad_fn
-            edges.append((fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0))
             d = t._data
-            meta.append((d.shape, d.dtype))
+            node.next_functions = ((fn, t._out_nr) if fn is not None else (grad_accumulator(t), 0),)
+            metas: tuple = ((d.shape, d.dtype),)
         else:
-            edges.append(_NO_EDGE)
-            meta.append(None)
-    node.next_functions = tuple(edges)
+            node.next_functions = (_NO_EDGE,)
+            metas = (None,)
+    elif len(inputs) == 2:
+        a, b = inputs
+        if isinstance(a, Tensor) and a._rg:
+            fn = a._grad_fn
+            d = a._data
+            ea, ma = (fn, a._out_nr) if fn is not None else (grad_accumulator(a), 0), (d.shape, d.dtype)
+        else:
+            ea, ma = _NO_EDGE, None
+        if isinstance(b, Tensor) and b._rg:
+            fn = b._grad_fn
+            d = b._data
+            eb, mb = (fn, b._out_nr) if fn is not None else (grad_accumulator(b), 0), (d.shape, d.dtype)
+        else:
+            eb, mb = _NO_EDGE, None
+        node.next_functions = (ea, eb)
+        metas = (ma, mb)
+    else:
+        pairs = [_edge_and_meta(t) for t in inputs]
+        node.next_functions = tuple([e for e, _ in pairs])
+        metas = tuple([m for _, m in pairs])
     # One shared tuple per distinct (shapes, dtypes): a long graph of like Nodes keeps one.
-    metas = tuple(meta)
     node._meta = _SHARED.get(metas) or _share(metas)
     node._seq = next_sequence_nr()
     node._saved = ()
@@ -114,54 +139,58 @@ def new_node(cls: type[Node], inputs: tuple) -> Node:
 
 def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
     """Store what the formulas need; Tensors are checked against in-place changes on use."""
-    values: list[Any] = []
-    versions: list[int | None] = []
-    has_tensor = False
-    # The common case inline: no saved_tensors_hooks, a normal (not inference) tensor.
-    plain = not _saved_hooks.stack
-    for v in saved:
-        if v is OUTPUT:
-            value, version = pack_saved(outputs[0], True)
-        elif isinstance(v, Tensor):
-            if plain and v._extra is None:
-                value, version = v, v._vc[0]
+    if _saved_hooks.stack:
+        values: Any = [pack_saved(outputs[0], True) if v is OUTPUT else pack_saved(v, False)
+                       if isinstance(v, Tensor) else (v, None) for v in saved]
+        versions = [ver for _, ver in values]
+        values = tuple([v for v, _ in values])
+    else:
+        # The common case: saved inputs kept as they are, the op's own output as a
+        # SavedOutput (no reference cycle), non-tensors (shapes, scalars) unversioned.
+        values = saved
+        versions = []
+        i = 0
+        for v in saved:
+            if isinstance(v, Tensor):
+                versions.append(v._vc[0] if v._extra is None else pack_saved(v, False)[1])
+            elif v is OUTPUT:
+                if values is saved:
+                    values = list(saved)
+                values[i], version = pack_saved(outputs[0], True)
+                versions.append(version)
             else:
-                value, version = pack_saved(v, False)
-        else:
-            values.append(v)
-            versions.append(None)
-            continue
-        values.append(value)
-        versions.append(version)
-        has_tensor = True
-    node._saved = tuple(values)
-    if has_tensor:
-        found = tuple(versions)
-        # Shared only while all are 0 (fresh tensors): versions that count up (parameters
-        # updated in place each step) would fill the table with one-off entries.
-        node._versions = _SHARED.get(found) or (found if any(found) else _share(found))
-        # The user's line, named if a saved tensor is later modified in place: its code and
-        # offset (never the frame: that would keep the user's locals alive). ``user_frame``
-        # inlined; 3 frames up is save <- record <- the op <- (usually) the user's line.
-        try:
-            f = _getframe(3)
-        except ValueError:  # record() called from the top of the stack
+                versions.append(None)
+            i += 1
+        if values is not saved:
+            values = tuple(values)
+    node._saved = values
+    if versions.count(None) == len(versions):
+        node._versions = None
+        return
+    found = tuple(versions)
+    # Shared only while all are 0 (fresh tensors): versions that count up (parameters
+    # updated in place each step) would fill the table with one-off entries.
+    node._versions = _SHARED.get(found) or (found if any(found) else _share(found))
+    # The user's line, named if a saved tensor is later modified in place: its code and
+    # offset (never the frame: that would keep the user's locals alive). ``user_frame``
+    # inlined; 3 frames up is save <- record <- the op <- (usually) the user's line.
+    try:
+        f = _getframe(3)
+    except ValueError:  # record() called from the top of the stack
+        return
+    code = f.f_code
+    internal = _INTERNAL  # file name -> inside ember (filled in by user_frame)
+    inside = internal.get(code.co_filename)
+    if inside is not False:
+        if inside:
+            f = f.f_back  # one wrapper more (a Tensor operator method, say)
+        if f is not None and internal.get(f.f_code.co_filename) is not False:
+            f = user_frame(0, f)
+        if f is None:
             return
         code = f.f_code
-        internal = _INTERNAL  # file name -> inside ember (filled in by user_frame)
-        inside = internal.get(code.co_filename)
-        if inside is not False:
-            if inside:
-                f = f.f_back  # one wrapper more (a Tensor operator method, say)
-            if f is not None and internal.get(f.f_code.co_filename) is not False:
-                f = user_frame(0, f)
-            if f is None:
-                return
-            code = f.f_code
-        node._site = code
-        node._site_at = f.f_lasti
-    else:
-        node._versions = None
+    node._site = code
+    node._site_at = f.f_lasti
 
 
 def record(cls: type[Node], data: Any, inputs: tuple, saved: tuple = ()) -> Tensor:
