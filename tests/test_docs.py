@@ -63,3 +63,24 @@ def _has(module: str) -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_ember_only_messages_point_to_a_section_that_exists():
+    import warnings
+
+    import ember
+
+    a = ember.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    c = b * b
+    b.add_(1)
+    with pytest.raises(RuntimeError) as info:
+        c.sum().backward()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (a * 2).backward(ember.ones(2, dtype=ember.float64))
+    anchors = set(re.findall(r"\{ #([\w-]+) \}", (DOCS / "errors.md").read_text(encoding="utf-8")))
+    for text in (str(info.value), str(caught[0].message)):
+        found = re.search(r"docs/errors\.md#([\w-]+)\.$", text)
+        assert found is not None, text
+        assert found.group(1) in anchors, (found.group(1), anchors)

@@ -76,7 +76,7 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
             # PyTorch casts silently; ember says so, because a cast can hide a mistake.
             warnings.warn(
                 f"grad_output[{i}] has dtype {g.dtype} but output[{i}] has dtype {out.dtype}; "
-                f"the gradient is converted to {out.dtype}.",
+                f"the gradient is converted to {out.dtype}. {graph.docs_pointer('grad-dtype')}",
                 UserWarning,
                 stacklevel=4,
             )

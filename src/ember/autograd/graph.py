@@ -376,7 +376,12 @@ def _raise_modified(data: Any, vc: list, expected: int, node: Node | None, out_n
             if modified_at:
                 message += f"; it was modified in place at {modified_at}"
         message += "."
-    raise RuntimeError(message)
+    raise RuntimeError(message + "\n" + docs_pointer("inplace"))
+
+
+def docs_pointer(anchor: str) -> str:
+    """The line an ember-only message or warning ends with: where the docs explain it."""
+    return f"Explained in ember's docs, 'Errors explained': docs/errors.md#{anchor}."
 
 
 def _short_name(node: Node) -> str:
