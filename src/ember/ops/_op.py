@@ -25,7 +25,7 @@ from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor
 from ..autograd import anomaly_mode
 from ..autograd.grad_mode import _state as grad_state
-from ..autograd.graph import _INTERNAL, Node, _saved_hooks, next_sequence_nr, pack_saved, user_frame
+from ..autograd.graph import _INTERNAL, Node, SavedOutput, _saved_hooks, next_sequence_nr, pack_saved, user_frame
 from ._accumulate import grad_accumulator
 
 __all__ = ["derivative", "record", "wrap", "OUTPUT", "binary_operands", "as_float", "grad_state"]
@@ -137,16 +137,47 @@ def new_node(cls: type[Node], inputs: tuple) -> Node:
     return node
 
 
-def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
-    """Store what the formulas need; Tensors are checked against in-place changes on use."""
+def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...], depth: int = 3) -> None:
+    """Store what the formulas need; Tensors are checked against in-place changes on use.
+
+    ``depth``: how many frames above ``save`` the user's line usually is (3 from
+    ``record``: save <- record <- the op <- the user; 2 for an op that calls ``save``
+    itself); frames inside ember are skipped from there, so a wrapper more costs a step.
+    """
+    if len(saved) == 1 and not _saved_hooks.stack:
+        # One saved tensor, the commonest case, spelled out: the op's own output (as a
+        # SavedOutput: no reference cycle) or an input without anything unusual.
+        v = saved[0]
+        if v is OUTPUT:
+            out = outputs[0]
+            kept = _new(SavedOutput)
+            kept.data = out._data
+            kept.vc = out._vc
+            kept.version = version = out._vc[0]
+            kept.out_nr = 0
+            node._saved = (kept,)
+        elif isinstance(v, Tensor) and v._extra is None:
+            node._saved = saved
+            version = v._vc[0]
+        else:
+            return _save(node, saved, outputs, depth + 1)
+        node._versions = _ZERO if version == 0 else (version,)
+        return _capture_site(node, depth + 1)
+    return _save(node, saved, outputs, depth + 1)
+
+
+_ZERO = (0,)
+
+
+def _save(node: Node, saved: tuple, outputs: tuple[Tensor, ...], depth: int) -> None:
     if _saved_hooks.stack:
         values: Any = [pack_saved(outputs[0], True) if v is OUTPUT else pack_saved(v, False)
                        if isinstance(v, Tensor) else (v, None) for v in saved]
         versions = [ver for _, ver in values]
         values = tuple([v for v, _ in values])
     else:
-        # The common case: saved inputs kept as they are, the op's own output as a
-        # SavedOutput (no reference cycle), non-tensors (shapes, scalars) unversioned.
+        # Saved inputs kept as they are, the op's own output as a SavedOutput, non-tensors
+        # (shapes, scalars) unversioned.
         values = saved
         versions = []
         i = 0
@@ -171,11 +202,16 @@ def save(node: Node, saved: tuple, outputs: tuple[Tensor, ...]) -> None:
     # Shared only while all are 0 (fresh tensors): versions that count up (parameters
     # updated in place each step) would fill the table with one-off entries.
     node._versions = _SHARED.get(found) or (found if any(found) else _share(found))
-    # The user's line, named if a saved tensor is later modified in place: its code and
-    # offset (never the frame: that would keep the user's locals alive). ``user_frame``
-    # inlined; 3 frames up is save <- record <- the op <- (usually) the user's line.
+    _capture_site(node, depth + 1)
+
+
+def _capture_site(node: Node, depth: int) -> None:
+    """Keep the user's line that recorded ``node`` (``depth`` frames above this one, or
+    the first outside ember above that), named if a saved tensor is later modified in
+    place: its code and offset, never the frame, which would keep the user's locals
+    alive. ``user_frame`` inlined."""
     try:
-        f = _getframe(3)
+        f = _getframe(depth)
     except ValueError:  # record() called from the top of the stack
         return
     code = f.f_code
