@@ -1112,6 +1112,41 @@ def _forward(fn: Callable[..., Tensor]) -> Callable[..., Any]:
     return method
 
 
+_ONE_ALPHA = (1,)
+
+
+def _operator(fn: Callable[..., Tensor], cls: type) -> Callable[..., Any]:
+    """``a + b``, ``a - b``, ``a * b``: two plain Tensors of one dtype straight to NumPy (the
+    hot path of every model), anything else through ``fn`` with its checks and promotion.
+
+    The same dtype on both sides means no promotion, and NumPy's result dtype is torch's
+    (bool - bool, an error in torch, goes through ``fn``).
+    """
+    general = _forward(fn)
+    ufunc = {add: np.add, sub: np.subtract, mul: np.multiply}[fn]
+    is_mul = fn is mul
+
+    def method(self: Tensor, other: Any) -> Any:
+        if type(other) is Tensor and type(self) is Tensor:
+            a = self._data
+            b = other._data
+            if a.dtype == b.dtype and (is_mul or a.dtype != np.bool_ or ufunc is np.add):
+                try:
+                    data = ufunc(a, b)
+                except ValueError:
+                    raise broadcast_error(a, b) from None
+                if grad_state.enabled and (self._rg or other._rg):
+                    if is_mul:  # each factor saved only if the other's gradient needs it
+                        return record(cls, data, (self, other),
+                                      (self if other._rg else None, other if self._rg else None))
+                    return record(cls, data, (self, other), _ONE_ALPHA)
+                return wrap(data)
+        return general(self, other)
+
+    method.__name__ = method.__qualname__ = f"__{fn.__name__}__"
+    return method
+
+
 def as_tensor(array: np.ndarray) -> Tensor:
     """An ndarray operand as a tensor sharing its memory (its dtype must be one ember has)."""
     D.from_numpy_dtype(array.dtype)
@@ -1184,9 +1219,9 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "rsub": rsub, "zero_": zero_, "fill_": fill_, "copy_": copy_, "uniform_": uniform_, "normal_": normal_,
     "bernoulli_": bernoulli_, "exponential_": exponential_, "random_": random_, "negative": _ops["neg"],
     **{name + "_": _inplace_method(fn) for name, fn in _inplace_of.items()},
-    "__add__": _forward(add), "__radd__": _reflected(add), "__iadd__": _inplace_method(add),
-    "__sub__": _forward(sub), "__rsub__": _rsub, "__isub__": _inplace_method(sub),
-    "__mul__": _forward(mul), "__rmul__": _reflected(mul), "__imul__": _inplace_method(mul),
+    "__add__": _operator(add, AddBackward0), "__radd__": _reflected(add), "__iadd__": _inplace_method(add),
+    "__sub__": _operator(sub, SubBackward0), "__rsub__": _rsub, "__isub__": _inplace_method(sub),
+    "__mul__": _operator(mul, MulBackward0), "__rmul__": _reflected(mul), "__imul__": _inplace_method(mul),
     "__truediv__": _forward(div), "__rtruediv__": _rtruediv, "__itruediv__": _inplace_method(div),
     "__floordiv__": _forward(floor_divide), "__rfloordiv__": _reflected(floor_divide),
     "__mod__": _forward(remainder), "__rmod__": _reflected(remainder),

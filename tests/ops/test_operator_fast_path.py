@@ -1,0 +1,79 @@
+"""``a + b``, ``a - b``, ``a * b`` on two plain Tensors of one dtype skip the general op's
+checks; their results, dtypes, errors, saved tensors and gradients must be the general op's."""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+import pytest
+
+import ember
+
+OPS = {"add": (operator.add, ember.add), "sub": (operator.sub, ember.sub), "mul": (operator.mul, ember.mul)}
+DTYPES = [ember.float32, ember.float64, ember.int64, ember.uint8, ember.bool, ember.complex64]
+
+
+def _make(dtype, shape, seed):
+    r = np.random.default_rng(seed)
+    return ember.tensor((r.standard_normal(shape) * 3).astype(np.float64)).to(dtype)
+
+
+@pytest.mark.parametrize("name", OPS)
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("shapes", [((2, 3), (2, 3)), ((2, 3), (3,)), ((), (2,)), ((4, 1), (1, 5)), ((), ())])
+def test_operator_equals_function(name, dtype, shapes):
+    op, fn = OPS[name]
+    a, b = _make(dtype, shapes[0], 0), _make(dtype, shapes[1], 1)
+    try:
+        want = fn(a, b)
+    except Exception as e:  # noqa: BLE001 - the operator must raise the same
+        with pytest.raises(type(e), match=str(e)[:40].replace("(", r"\(").replace(")", r"\)")):
+            op(a, b)
+        return
+    got = op(a, b)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_operator_gradients_and_saved_tensors(name):
+    op, _ = OPS[name]
+    a = ember.tensor([[1.0, -2.0, 3.0]], dtype=ember.float64, requires_grad=True)
+    b = ember.tensor([[0.5], [4.0]], dtype=ember.float64, requires_grad=True)
+    c = ember.tensor([[2.0], [3.0]], dtype=ember.float64)  # no grad: mul saves only what is needed
+    out = op(a, b)
+    assert out.grad_fn.name() == f"{name.title()}Backward0"
+    out.backward(ember.ones_like(out))
+    ga = {"add": [[2.0, 2.0, 2.0]], "sub": [[2.0, 2.0, 2.0]], "mul": [[4.5, 4.5, 4.5]]}[name]
+    gb = {"add": [[3.0], [3.0]], "sub": [[-3.0], [-3.0]], "mul": [[2.0], [2.0]]}[name]
+    np.testing.assert_array_equal(a.grad.numpy(), ga)
+    np.testing.assert_array_equal(b.grad.numpy(), gb)
+    assert ember.autograd.gradcheck(lambda x, y: op(x, y), (a, b))
+    assert ember.autograd.gradgradcheck(lambda x, y: op(x, y) * op(x, y), (a, b))
+    if name == "mul":
+        node = op(a, c).grad_fn
+        assert node._saved_self is None and node._saved_other is c
+    else:
+        assert op(a, c).grad_fn._saved_alpha == 1
+
+
+def test_mismatched_shapes_and_bool_sub_raise_as_pytorch():
+    with pytest.raises(RuntimeError, match=r"The size of tensor a \(2\) must match the size of tensor b \(3\)"):
+        ember.ones(2) * ember.ones(3)
+    with pytest.raises(RuntimeError, match="Subtraction, the `-` operator, with two bool tensors"):
+        ember.tensor([True]) - ember.tensor([False])
+    x = ember.ones(2, requires_grad=True)
+    y = x * 1
+    before = y._vc[0]
+    with pytest.raises(RuntimeError):
+        y + ember.ones(3)
+    assert y._vc[0] == before and x.grad is None
+
+
+def test_no_grad_and_inference_mode_results_record_nothing():
+    x = ember.ones(2, requires_grad=True)
+    with ember.no_grad():
+        assert (x * x).grad_fn is None and not (x + x).requires_grad
+    with ember.inference_mode():
+        assert (x - x).is_inference()
