@@ -20,10 +20,10 @@ BEGIN, END = "<!-- op-table:begin -->", "<!-- op-table:end -->"
 # The registry's groups, as op_db.py concatenates them, under the family a reader knows.
 FAMILIES = [
     ("pointwise", ["UNARY", "BINARY", "MORE_POINTWISE", "OPERATORS", "POINTWISE_MATH"]),
-    ("reductions", ["REDUCTIONS", "MORE_REDUCTIONS", "STATISTICS"]),
-    ("scans and sorting", ["SCAN", "SORTING"]),
-    ("shape and indexing", ["SHAPE", "MORE_SHAPE", "SHAPE_MORE", "INDEXING"]),
-    ("linear algebra", ["LINALG", "LINALG_MORE"]),
+    ("reductions", ["REDUCTIONS", "MORE_REDUCTIONS", "STATISTICS", "ADDED_REDUCTIONS"]),
+    ("scans and sorting", ["SCAN", "SORTING", "ADDED_SEARCH"]),
+    ("shape and indexing", ["SHAPE", "MORE_SHAPE", "SHAPE_MORE", "INDEXING", "ADDED_SHAPE"]),
+    ("linear algebra", ["LINALG", "LINALG_MORE", "ADDED_LINALG"]),
     ("nn.functional", ["NN", "ACTIVATION", "LOSS", "NORM", "CONV"]),
 ]
 

@@ -82,6 +82,13 @@ from .ops.shape_more import (  # noqa: E402
     flipud, hstack, meshgrid, moveaxis, movedim, narrow, repeat_interleave, roll, rot90, row_stack, split, tile,
     tril, triu, unflatten, vstack,
 )
+from .ops.shape_extra import (  # noqa: E402
+    block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, diff, vander,
+)
+from ._creation import tril_indices, triu_indices  # noqa: E402
+from .ops.distance import cdist  # noqa: E402
+from .ops.search import bucketize, searchsorted  # noqa: E402
+from .ops.statistics import histc, renorm, trapezoid, trapz  # noqa: E402
 from .ops.decomposition import linalg_det as det  # noqa: E402
 from .ops.decomposition import linalg_inv as inverse  # noqa: E402
 from .ops.decomposition import linalg_matrix_power as matrix_power  # noqa: E402

@@ -36,7 +36,7 @@ __all__ = [
     "tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
     "linspace", "logspace", "zeros_like", "ones_like", "full_like", "empty_like", "rand", "randn",
     "randint", "randperm", "rand_like", "randn_like", "randint_like", "normal", "manual_seed", "seed",
-    "initial_seed", "Generator", "default_generator", "is_tensor", "numel",
+    "initial_seed", "Generator", "default_generator", "is_tensor", "numel", "tril_indices", "triu_indices",
 ]
 
 
@@ -513,6 +513,42 @@ def eye(n: int, m: int | None = None, *, dtype: D.dtype | None = None, device: A
     rows = _eye_dim(n, "n", 1)
     cols = rows if m is None else _eye_dim(m, "m", 2)
     return _leaf(np.eye(rows, cols, dtype=_float(dtype)), requires_grad, device)
+
+
+def _triangle_indices(name: str, row: Any, col: Any, offset: Any, dtype: D.dtype | None, device: Any,
+                      requires_grad: bool) -> Tensor:
+    r = _int_arg(row, name, "row", 1)
+    c = _int_arg(col, name, "col", 2)
+    k = _int_arg(offset, name, "offset", 3)
+    if r < 0:
+        raise RuntimeError(f"row must be non-negative, got{r}")
+    if c < 0:
+        raise RuntimeError(f"col must be non-negative, got{c}")
+    dt = D.int64 if dtype is None else dtype
+    if dt not in (D.int64, D.int32):
+        raise _not_implemented(name, dt)
+    rows, cols = (np.tril_indices if name == "tril_indices" else np.triu_indices)(r, k, c)
+    data = np.stack([rows, cols]).astype(dt.np).reshape(2, -1)
+    return _leaf(data, requires_grad, device)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: D.dtype | None = None, device: Any = None,
+                 layout: Any = None, requires_grad: bool = False) -> Tensor:
+    """The (row, column) indices of the lower triangle of a ``row`` x ``col`` matrix, as a 2 x N
+    tensor in row-major order; ``offset`` moves the diagonal up (> 0) or down (< 0).
+
+    >>> import ember
+    >>> ember.tril_indices(3, 3)
+    tensor([[0, 1, 1, 2, 2, 2],
+            [0, 0, 1, 0, 1, 2]])
+    """
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device, requires_grad)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: D.dtype | None = None, device: Any = None,
+                 layout: Any = None, requires_grad: bool = False) -> Tensor:
+    """The (row, column) indices of the upper triangle of a ``row`` x ``col`` matrix (see ``tril_indices``)."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device, requires_grad)
 
 
 def _number(x: Any, fn: str, arg: str, position: int) -> Any:

@@ -26,6 +26,7 @@ oracle test runs.
 
 from __future__ import annotations
 
+from op_db_added import ADDED_LINALG, ADDED_REDUCTIONS, ADDED_SEARCH, ADDED_SHAPE
 from op_db_linalg_more import LINALG_MORE
 from op_db_linalg_nn import LINALG, NN
 from op_db_nn_activation import ACTIVATION
@@ -47,7 +48,8 @@ OPS: list[OpInfo] = (UNARY + BINARY + MORE_POINTWISE + OPERATORS + REDUCTIONS + 
                      + ACTIVATION + LOSS + NORM + CONV
                      + STATISTICS + SORTING + SCAN
                      + POINTWISE_MATH
-                     + SHAPE_MORE + INDEXING)
+                     + SHAPE_MORE + INDEXING
+                     + ADDED_SHAPE + ADDED_REDUCTIONS + ADDED_SEARCH + ADDED_LINALG)
 """Every row; the generic tests in test_registry.py run over all of them."""
 
 assert len({o.name for o in OPS}) == len(OPS), "row names must be unique"

@@ -578,3 +578,9 @@ TENSOR_METHODS: dict[str, Any] = {
     "diag_embed": diag_embed, "tril": tril, "triu": triu,
     "tril_": _inplace_triangle(tril), "triu_": _inplace_triangle(triu),
 }
+
+# The ops of shape_extra.py (in-place view ops, unfold, diff, ...) are Tensor methods too:
+# their table joins this one, which ops/__init__.py binds.
+from .shape_extra import TENSOR_METHODS as _EXTRA_METHODS  # noqa: E402 - needs the functions above
+
+TENSOR_METHODS.update(_EXTRA_METHODS)

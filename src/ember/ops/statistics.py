@@ -501,6 +501,189 @@ def linalg_matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepd
 
 
 # ---------------------------------------------------------------------------------------
+# histc, renorm, trapezoid
+# ---------------------------------------------------------------------------------------
+def _fmt_double(v: float, from_data: bool = False) -> str:
+    """A double as PyTorch's C++ messages print it (six significant digits)."""
+    if np.isnan(v):
+        return "-nan" if from_data or np.signbit(v) else "nan"
+    return f"{v:g}"
+
+
+def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0, *,  # noqa: A002 - torch's names
+          out: Tensor | None = None) -> Tensor:
+    """A histogram of ``bins`` equal bins over [min, max] (the data's range when min == max); values
+    outside and NaN are ignored. Floating-point inputs only; no gradient.
+
+    >>> import ember
+    >>> ember.histc(ember.tensor([1., 2., 1.]), bins=4, min=0, max=3)
+    tensor([0., 2., 1., 0.])
+    """
+    if out is not None:
+        raise NotImplementedError("ember: histc(..., out=) is not supported")
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)):
+        raise TypeError(f"histc(): argument 'bins' must be int, not {type(bins).__name__}")
+    if bins <= 0:
+        raise RuntimeError(f"ember.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    x = input._data
+    lo, hi = float(min), float(max)
+    from_data = False
+    if lo == hi and x.size:
+        lo, hi, from_data = float(np.min(x)), float(np.max(x)), True
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"ember.histc: range of [{_fmt_double(lo, from_data)}, {_fmt_double(hi, from_data)}] "
+                           "is not finite")
+    if not lo < hi:
+        raise RuntimeError("ember.histc: max must be larger than min")
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{legacy_name(x.dtype)}'")
+    kind = x.dtype.type
+    left, right = kind(lo), kind(hi)
+    flat = x.reshape(-1)
+    v = flat[(flat >= left) & (flat <= right)]  # NaN fails both tests
+    # PyTorch's LINEAR_INTERPOLATION, in the input's dtype: (v - left) * bins / (right - left), truncated
+    pos = ((v - left) * kind(bins) / (right - left)).astype(np.int64)
+    pos = np.where(pos == bins, bins - 1, pos)  # the last bin includes its right edge
+    return wrap(np.bincount(pos, minlength=bins).astype(x.dtype))
+
+
+RenormBackward0 = derivative("renorm", ("self", "p", "dim", "maxnorm"),
+                             lambda grad, self, p, dim, maxnorm: _renorm_backward(grad, self, p, dim, maxnorm))
+
+
+def _renorm_dims(ndim: int, dim: int) -> tuple:
+    return tuple(i for i in range(ndim) if i != dim)
+
+
+def _renorm_backward(grad: Tensor, self: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
+    """PyTorch's renorm_backward, in ember ops (so that it is differentiable again)."""
+    from .pointwise import gt, reciprocal
+    from .reduction import _norm_backward
+
+    dims = _renorm_dims(self._data.ndim, dim)
+    norm = linalg_vector_norm(self, p, dims, True)
+    grad_output = _sum(self * grad, dims, keepdim=True)
+    nb = _norm_backward(grad_output, self, p, dims, True, norm)
+    invnorm = reciprocal(norm + 1e-7)
+    factor = invnorm * maxnorm
+    if nb is None:  # p == 0 cannot happen (refused), but _norm_backward may give no gradient
+        return where(gt(norm, maxnorm), factor * grad, grad)
+    return where(gt(norm, maxnorm), factor * grad - (factor * invnorm) * nb, grad)
+
+
+def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
+    """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to norm ``maxnorm``.
+
+    >>> import ember
+    >>> ember.renorm(ember.tensor([[3., 4.], [0.3, 0.4]]), 2, 0, 1.0)
+    tensor([[0.6000, 0.8000],
+            [0.3000, 0.4000]])
+    """
+    if isinstance(p, complex):
+        raise RuntimeError("renorm: p must be real-valued")
+    if not p > 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if isinstance(maxnorm, complex):
+        raise RuntimeError("renorm: maxnorm must be real-valued")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {_fmt_double(float(maxnorm))}")
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {x.ndim} dimensions")
+    d = _wrap_dim(dim, x.ndim)
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {legacy_name(x.dtype)}")
+    acc = np.dtype(np.float32) if x.dtype == np.float16 else x.dtype  # PyTorch's accumulate type
+    norm = linalg_vector_norm(wrap(x.astype(acc, copy=False)), p, _renorm_dims(x.ndim, d), True)._data
+    m = acc.type(maxnorm)  # PyTorch's renorm_scale_factor, in the accumulate type
+    factor = np.where(norm > m, m / (norm + acc.type(1e-7)), acc.type(1.0))
+    data = (x * factor).astype(x.dtype, copy=False)
+    if input._rg and grad_state.enabled:
+        return record(RenormBackward0, data, (input,), (input, p, d, maxnorm))
+    return wrap(data)
+
+
+def _renorm_(self: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
+    from .pointwise import inplace
+
+    return inplace(self, renorm, p, dim, maxnorm)
+
+
+# Tensor * number and Tensor / number as ATen records them from C++ (mul.Scalar, div.Scalar).
+MulBackward1 = derivative("mul", ("other",), lambda grad, other: grad * other, overload=1)
+DivBackward1 = derivative("div", ("other",), lambda grad, other: grad / other, overload=1)
+
+
+def _by_scalar(input: Tensor, other: float, cls: type) -> Tensor:
+    from ._op import binary_operands, requires_grad
+
+    a, b = binary_operands(input, other)
+    data = a * b if cls is MulBackward1 else a / b
+    if requires_grad(input):
+        return record(cls, data, (input,), (other,))
+    return wrap(np.asarray(data))
+
+
+def _trapezoid_signature_error(name: str, got: str) -> TypeError:
+    return TypeError(
+        f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+        f" * (Tensor y, Tensor x, *, int dim = -1)\n * (Tensor y, *, Number dx = 1, int dim = -1)\n")
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = -1) -> Tensor:
+    """The integral of ``y`` along ``dim`` by the trapezoid rule, at points ``x`` or spaced ``dx`` (default 1).
+
+    >>> import ember
+    >>> ember.trapezoid(ember.tensor([1., 2., 3.]))
+    tensor(4.)
+    """
+    from .shape import select, view
+
+    name = "trapezoid"
+    if x is not None and dx is not None:
+        raise _trapezoid_signature_error(name, f"Tensor, {type(x).__name__}, dx={type(dx).__name__}")
+    if x is not None and not isinstance(x, Tensor):
+        raise _trapezoid_signature_error(name, f"Tensor, {type(x).__name__}")
+    yd = y._data
+    if yd.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = _wrap_dim(dim, yd.ndim)
+    if yd.shape[d] == 0:  # as NumPy: the integral over no samples is 0
+        return wrap(np.zeros(yd.shape[:d] + yd.shape[d + 1:], yd.dtype))
+    if x is None:
+        if yd.dtype == np.bool_:
+            raise RuntimeError("trapezoid: received a bool input for `y`, but bool is not supported")
+        step = 1 if dx is None else dx
+        if isinstance(step, (bool, complex, np.bool_)):
+            raise RuntimeError("trapezoid: Currently, we only support dx as a real number.")
+        ends = _by_scalar(select(y, d, 0) + select(y, d, -1), 0.5, MulBackward1)
+        return _by_scalar(_sum(y, d) - ends, float(step), MulBackward1)
+    xd = x._data
+    if yd.dtype == np.bool_ or xd.dtype == np.bool_:
+        raise RuntimeError("trapezoid: received a bool input for `x` or `y`, but bool is not supported")
+    if xd.ndim == 1:
+        if xd.shape[0] != yd.shape[d]:
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        xv = view(x, tuple(xd.shape[0] if i == d else 1 for i in range(yd.ndim)))
+    elif xd.ndim < yd.ndim:
+        xv = view(x, (1,) * (yd.ndim - xd.ndim) + xd.shape)
+    else:
+        xv = x
+    n = xv._data.shape[d]
+    spacing = slice_dim(xv, d, 1, n, 1) - slice_dim(xv, d, 0, n - 1, 1)
+    left, right = slice_dim(y, d, 0, yd.shape[d] - 1, 1), slice_dim(y, d, 1, yd.shape[d], 1)
+    return _by_scalar(_sum((left + right) * spacing, d), 2.0, DivBackward1)
+
+
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = -1) -> Tensor:
+    """Alias of ``trapezoid``."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+# ---------------------------------------------------------------------------------------
 # ember.return_types: every (values, indices) result type, PyTorch's names
 # ---------------------------------------------------------------------------------------
 _TYPES = {
@@ -514,9 +697,10 @@ return_types = namedtuple("return_types", list(_TYPES))(*_TYPES.values())  # typ
 TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "nansum": nansum, "nanmean": nanmean, "prod": prod, "var": var, "std": std, "logsumexp": logsumexp,
     "count_nonzero": count_nonzero, "median": median, "nanmedian": nanmedian, "mode": mode,
+    "histc": histc, "renorm": renorm, "renorm_": _renorm_,
 }
 
 __all__ = [
     "nansum", "nanmean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp", "count_nonzero", "median",
-    "nanmedian", "mode", "linalg_matrix_norm", "return_types",
+    "nanmedian", "mode", "linalg_matrix_norm", "return_types", "histc", "renorm", "trapezoid", "trapz",
 ]

@@ -92,8 +92,26 @@ def positions(geom: tuple) -> np.ndarray:
 
 
 def _overlapping(geom: tuple) -> bool:
-    """True when some elements of the view share memory (an expanded view)."""
-    return any(s == 0 and d > 1 for d, s in zip(geom[3], geom[4], strict=True))
+    """True when some elements of the view share memory (an expanded view, overlapping unfold windows)."""
+    return overlaps_itself(geom[3], geom[4])
+
+
+def overlaps_itself(shape: tuple, strides: tuple) -> bool:
+    """Whether two elements of an array of this shape and these (byte) strides share memory."""
+    dims = sorted((abs(s), d) for d, s in zip(shape, strides, strict=True) if d > 1)
+    extent = 0
+    for s, d in dims:  # the common case: each stride steps over everything the smaller ones span
+        if s <= extent:
+            break
+        extent += s * (d - 1)
+    else:
+        return False
+    if any(s == 0 for s, _ in dims):
+        return True
+    offsets = np.zeros((), np.int64)
+    for s, d in dims:
+        offsets = (offsets[..., None] + np.arange(d, dtype=np.int64) * s).reshape(-1)
+    return np.unique(offsets).size != offsets.size
 
 
 def _as_strided_backward(grad: Tensor, geom: tuple) -> Tensor:
@@ -230,6 +248,13 @@ def inplace_on_view(self: Tensor, op: Callable[..., Tensor], args: tuple, kwargs
     """``op`` applied in place to the view ``self`` while recording: the base gets a CopySlices Node."""
     base = self._base
     assert base is not None
+    x = self._data
+    expanded = any(s == 0 and d > 1 for d, s in zip(x.shape, x.strides, strict=True))  # write_into refuses it
+    if not expanded and overlaps_itself(x.shape, x.strides):
+        raise NotImplementedError(
+            "ember: an in-place write through a view whose elements overlap (unfold with step < size) cannot be "
+            "recorded; write into a clone"
+        )
     snapshot = Tensor._make(self._data.copy(), self._grad_fn, self._out_nr)
     snapshot._rg = self._rg
     result = op(snapshot, *args, **kwargs)
