@@ -385,10 +385,14 @@ def docs_pointer(anchor: str) -> str:
 
 
 def _short_name(node: Node) -> str:
-    """How PyTorch names a Node in this message: ``MulBackward0`` is ``Mul``, ``SqBackward`` ``Sq``."""
+    """How PyTorch names a Node in this message: ``MulBackward0`` is ``Mul``, ``TBackward1``
+    ``T1``, ``SqBackward`` ``Sq`` (the word goes, and an overload number 0)."""
     name = node.name()
     i = name.rfind("Backward")
-    return name[:i] if i > 0 and (name[i + 8:].isdigit() or not name[i + 8:]) else name
+    rest = name[i + 8:]
+    if i <= 0 or (rest and not rest.isdigit()):
+        return name
+    return name[:i] + ("" if rest == "0" else rest)
 
 
 # -- where the user's code saved and modified a tensor ---------------------------------------
