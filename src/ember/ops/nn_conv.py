@@ -1,10 +1,14 @@
 """Convolutions behind ``ember.nn.functional``: conv1d/2d/3d and conv_transpose1d/2d/3d.
 
 Every call records one ``ConvolutionBackward0`` Node, as PyTorch does. The forward runs
-on arrays: the windows of the (padded) input are a strided view
-(``sliding_window_view``), gathered once into columns and multiplied with the weight by
-BLAS (``matmul``, batched over groups); a transposed convolution multiplies first and
-adds the columns back into place (col2im, one slice-add per kernel offset).
+on arrays: the windows of the input (padded into one zero buffer) are a strided view,
+gathered once into columns and multiplied with the weight by BLAS (``matmul``, one per
+group); a transposed convolution multiplies first and adds the columns back into place
+(col2im, one slice-add per kernel offset).
+
+A backward pass that records nothing (``create_graph=False``) runs
+``_convolution_fast`` instead of the formulas below: the same gradients on arrays (the
+weight's as grad @ columns^T, the input's by col2im), one Node call and no ember ops.
 
 With x the input (N, C, *S), w the weight (O, C/g, *K), s stride, p padding, d
 dilation, g groups and y = conv(x, w) + b:
@@ -34,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor
+from ..autograd.graph import Node
 from ._op import derivative, record, requires_grad, wrap
 from .pointwise import legacy_name
 from .reduction import sum as _sum
@@ -48,36 +53,79 @@ _window_view = np.lib.stride_tricks.sliding_window_view
 # ---------------------------------------------------------------------------------------
 # Array kernels
 # ---------------------------------------------------------------------------------------
+def _padded(x: np.ndarray, padding: tuple) -> np.ndarray:
+    """x (N, C, *S) with ``padding`` zeros on both sides of each spatial dim: one zero buffer, one copy."""
+    if not any(padding):
+        return x
+    out = np.zeros(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding, strict=True)), x.dtype)
+    out[(slice(None), slice(None)) + tuple(slice(p, p + s) for s, p in zip(x.shape[2:], padding, strict=True))] = x
+    return out
+
+
+def _windows(x: np.ndarray, ks: tuple, stride: tuple, padding: tuple, dilation: tuple,
+             kernel_major: bool) -> np.ndarray:
+    """The convolution windows of x (N, C, *S) as a strided view of the padded input, no copy.
+
+    (C, *K, N, *So) when ``kernel_major``, else (N, *So, C, *K): the order the columns are
+    copied in, chosen so that the innermost (fastest) copy loop runs along the longer of
+    So and K.
+    """
+    xp = _padded(x, padding)
+    n, c = xp.shape[:2]
+    sn, sc = xp.strides[:2]
+    sp_strides = xp.strides[2:]
+    out_sp = tuple((s_ - d * (k - 1) - 1) // st + 1
+                   for s_, k, st, d in zip(xp.shape[2:], ks, stride, dilation, strict=True))
+    k_strides = tuple(s_ * d for s_, d in zip(sp_strides, dilation, strict=True))
+    o_strides = tuple(s_ * st for s_, st in zip(sp_strides, stride, strict=True))
+    if kernel_major:
+        shape, strides = (c,) + tuple(ks) + (n,) + out_sp, (sc,) + k_strides + (sn,) + o_strides
+    else:
+        shape, strides = (n,) + out_sp + (c,) + tuple(ks), (sn,) + o_strides + (sc,) + k_strides
+    if xp.flags.c_contiguous and xp.size:
+        # The ndarray constructor over the buffer: about 10x cheaper than as_strided's setup.
+        return np.ndarray(shape, xp.dtype, xp, 0, strides)
+    return np.lib.stride_tricks.as_strided(xp, shape, strides, writeable=False)
+
+
 def _conv_array(x: np.ndarray, w: np.ndarray, stride: tuple, padding: tuple, dilation: tuple,
                 groups: int) -> np.ndarray:
-    """Cross-correlation of x (N, C, *S) with w (O, C/g, *K): im2col + a matmul batched over samples and groups."""
-    nd = x.ndim - 2
+    """Cross-correlation of x (N, C, *S) with w (O, C/g, *K): im2col + one BLAS matmul per group."""
     n, c = x.shape[:2]
     o = w.shape[0]
     ks = w.shape[2:]
-    if any(padding):
-        x = np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in padding))
-    eff = tuple(d * (k - 1) + 1 for d, k in zip(dilation, ks, strict=True))
-    spatial = tuple(range(2, 2 + nd))
-    win = _window_view(x, eff, axis=spatial)  # (N, C, *Sw, *eff)
-    win = win[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)
-              + tuple(slice(None, None, d) for d in dilation)]  # (N, C, *So, *K)
-    out_sp = win.shape[2:2 + nd]
     ck = (c // groups) * math.prod(ks)
-    m = math.prod(out_sp)
-    k_axes, s_axes = tuple(range(2 + nd, 2 + 2 * nd)), tuple(range(2, 2 + nd))
     wm = w.reshape(groups, o // groups, ck)
+    out_sp = tuple((s_ + 2 * p - d * (k - 1) - 1) // st + 1
+                   for s_, p, k, st, d in zip(x.shape[2:], padding, ks, stride, dilation, strict=True))
+    m = math.prod(out_sp)
     if m >= math.prod(ks):
         # (C, *K, N, *So) -> (g, C/g * K, N * M): the columns, copied along the output positions
-        cols = win.transpose((1,) + k_axes + (0,) + s_axes).reshape(groups, ck, n * m)
+        cols = _windows(x, ks, stride, padding, dilation, True).reshape(groups, ck, n * m)
         out = _group_matmul(wm, cols)  # (g, O/g, N * M)
         out = out.reshape(o, n, m).transpose(1, 0, 2)
     else:
         # Kernels larger than the output (the weight gradient's correlation): copied along the kernel.
-        cols = win.transpose((0,) + s_axes + (1,) + k_axes).reshape(n * m, groups, ck).transpose(1, 0, 2)
+        cols = _windows(x, ks, stride, padding, dilation, False).reshape(n * m, groups, ck).transpose(1, 0, 2)
         out = _group_matmul(cols, wm.transpose(0, 2, 1))  # (g, N * M, O/g)
         out = out.transpose(1, 0, 2).reshape(n, m, o).transpose(0, 2, 1)
     return np.ascontiguousarray(out).reshape((n, o) + out_sp)
+
+
+def _grad_matrix(g: np.ndarray, groups: int) -> np.ndarray:
+    """The output gradient (N, O, *So) as (g, O/g, N * M), the layout of the forward's matmul result."""
+    n, o = g.shape[:2]
+    m = math.prod(g.shape[2:])
+    return g.reshape(n, groups, o // groups, m).transpose(1, 2, 0, 3).reshape(groups, o // groups, n * m)
+
+
+def _weight_grad_array(x: np.ndarray, gm: np.ndarray, ks: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                       groups: int) -> np.ndarray:
+    """d/dw of conv(x, w) for the output gradient ``gm`` (``_grad_matrix``): grad @ columns^T, (O, C/g, *K)."""
+    n, c = x.shape[:2]
+    ck = (c // groups) * math.prod(ks)
+    cols = _windows(x, ks, stride, padding, dilation, True).reshape(groups, ck, gm.shape[2])
+    return _group_matmul(gm, cols.transpose(0, 2, 1)).reshape((-1, c // groups) + tuple(ks))
 
 
 def _group_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -186,6 +234,40 @@ ConvolutionBackward0 = derivative(
     _weight_grad,
     _bias_grad,
 )
+
+
+def _convolution_fast(node: Node, grads: list) -> list | None:
+    """ConvolutionBackward0 on arrays, for backward passes that record nothing (see ops/_fast.py).
+
+    The same three gradients as the formulas: the input's by col2im of w^T @ grad, the
+    weight's by grad @ columns^T (columns recomputed from the saved input), the bias's by
+    a sum over the rows of the same grad matrix. Transposed convolutions, mixed dtypes and
+    absent gradients take the formulas.
+    """
+    g = grads[0]
+    if g is None:
+        return None
+    input, weight, stride, padding, dilation, transposed, _, groups = node.saved_values()
+    gd, x, w = g._data, input._data, weight._data
+    if transposed or not gd.dtype == x.dtype == w.dtype:
+        return None
+    edges = node.next_functions
+    out: list = [None, None, None]
+    if edges[0][0] is not None:
+        ks, sp, so = w.shape[2:], x.shape[2:], gd.shape[2:]
+        extra = tuple(s_ + 2 * p - ((o - 1) * st + d * (k - 1) + 1)
+                      for s_, p, o, st, d, k in zip(sp, padding, so, stride, dilation, ks, strict=True))
+        out[0] = wrap(_conv_transpose_array(gd, w, stride, padding, dilation, extra, groups))
+    if edges[1][0] is not None or edges[2][0] is not None:
+        gm = _grad_matrix(gd, groups)  # one copy, shared by the weight's and the bias's gradients
+        if edges[1][0] is not None:
+            out[1] = wrap(_weight_grad_array(x, gm, w.shape[2:], stride, padding, dilation, groups))
+        if edges[2][0] is not None:
+            out[2] = wrap(gm.sum(-1).reshape(-1))
+    return out
+
+
+ConvolutionBackward0._fast = staticmethod(_convolution_fast)
 
 
 def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: tuple, padding: tuple,

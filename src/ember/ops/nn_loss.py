@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from .._tensor import Tensor, _wrap_dim
+from ..autograd.graph import Node
 from ._op import OUTPUT, binary_operands, derivative, grad_state, record, requires_grad, wrap
 from .nn import legacy_reduction, reduction_enum
 from .nn_activation import clamp_min, log_softmax
@@ -328,6 +329,48 @@ NllLoss2DBackward0 = derivative(
     _nll_grad(grad, target, weight, reduction, ignore, total, shape))
 
 
+def _nll_fast(node: Node, grads: list) -> list | None:
+    """NllLossBackward0 / NllLoss2DBackward0 on arrays, for backward passes that record nothing.
+
+    The formula's values in one scatter: zeros, and -w[t_i] * grad (/ total_weight) at
+    each target that is not ignored (where the formula's ``hot`` mask is true).
+    """
+    g = grads[0]
+    if g is None or node.next_functions[0][0] is None:
+        return None
+    target, weight, reduction, ignore_index, total, shape = node.saved_values()
+    gd = g._data
+    if reduction == "none":
+        scale = gd.reshape(target.shape)
+    elif reduction == "mean":
+        # Every target ignored: the loss is nan (0 / 0) but the gradient 0, as in PyTorch.
+        scale = gd / total if total else gd * 0
+    else:
+        scale = gd
+    if weight is None:
+        vals = -scale
+    else:
+        vals = (-weight._data[np.where(target != ignore_index, target, 0)]).astype(gd.dtype, copy=False) * scale
+    out = np.zeros(shape, gd.dtype)
+    valid = target != ignore_index
+    if valid.all():
+        safe = target
+    else:
+        safe = np.where(valid, target, 0)
+        vals = np.where(valid, vals, 0).astype(gd.dtype, copy=False)
+    if len(shape) == 1:
+        out[safe] = vals
+    elif len(shape) == 2:
+        out[np.arange(shape[0]), safe] = vals
+    else:
+        np.put_along_axis(out, np.expand_dims(safe, 1), np.broadcast_to(vals, safe.shape)[:, None], axis=1)
+    return [wrap(out)]
+
+
+NllLossBackward0._fast = staticmethod(_nll_fast)
+NllLoss2DBackward0._fast = staticmethod(_nll_fast)
+
+
 def _check_nll(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
     x, t = input._data, target._data
     if x.ndim < 1:
@@ -358,23 +401,34 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     """
     reduction = _reduction(size_average, reduce, reduction)
     _check_nll(input, target, weight)
+    # A copy even when int64: the Node keeps it, and the caller may change the target in place.
     x, t = input._data, target._data.astype(np.int64)
     if x.ndim == 1 and t.ndim == 1:
         t = t.reshape(())
     c = x.shape[1] if x.ndim > 1 else x.shape[0]
     valid = t != ignore_index
-    bad = t[valid & ((t < 0) | (t >= c))]
-    if bad.size:
-        raise IndexError(f"Target {bad.flat[0]} is out of bounds.")
-    safe = np.where(valid, t, 0)
-    if x.ndim > 1:
+    # One test for both bounds: a negative target is a huge unsigned one.
+    outside = t.view(np.uint64) >= c
+    if outside.any():
+        bad = t[valid & outside]
+        if bad.size:
+            raise IndexError(f"Target {bad.flat[0]} is out of bounds.")
+    all_valid = bool(valid.all())
+    safe = t if all_valid else np.where(valid, t, 0)
+    if x.ndim == 2:
+        picked = x[np.arange(x.shape[0]), safe]
+    elif x.ndim > 2:
         picked = np.take_along_axis(x, np.expand_dims(safe, 1), axis=1).squeeze(1)
     else:
         picked = x[safe]
-    w = weight._data if weight is not None else np.ones(c, x.dtype)
-    wt = np.where(valid, w[safe], 0).astype(x.dtype)
-    losses = -picked * wt
-    total = float(wt.sum())
+    if weight is None and all_valid:
+        losses = -picked
+        total = float(t.size)
+    else:
+        w = weight._data if weight is not None else np.ones(c, x.dtype)
+        wt = np.where(valid, w[safe], 0).astype(x.dtype)
+        losses = -picked * wt
+        total = float(wt.sum())
     if reduction == "none":
         data = losses.astype(x.dtype, copy=False)
     elif reduction == "sum":
