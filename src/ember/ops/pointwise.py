@@ -856,6 +856,9 @@ def _dense(a: np.ndarray) -> bool:
     return True
 
 
+_may_share_memory = np.may_share_memory
+
+
 def _lowest_address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0] + sum(s * (n - 1) for s, n in zip(a.strides, a.shape, strict=True)
                                                   if s < 0)
@@ -864,7 +867,7 @@ def _lowest_address(a: np.ndarray) -> int:
 def overlap_status(dst: np.ndarray, src: np.ndarray) -> str:
     """How two arrays share memory, as PyTorch decides it: "no", "full" (the same elements
     in the same order), "partial", or "unknown" (one of them is not a dense block)."""
-    if dst.size == 0 or src.size == 0:
+    if dst.size == 0 or src.size == 0 or not _may_share_memory(dst, src):  # (bounds only: fast)
         return "no"
     if not (_dense(dst) and _dense(src)):
         return "unknown"
