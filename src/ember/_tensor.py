@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _dtype as D  # noqa: N812 - D reads as a namespace of dtypes
 from . import _printing
+from . import autograd as _autograd  # its functions look up the Tensor class late: no cycle
 from ._device import cpu as _cpu
 from ._device import device as _device_t
 from .autograd.graph import RemovableHandle, _HookDict
@@ -321,9 +322,7 @@ class Tensor:
     def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
         """Accumulate the gradient of this tensor into the ``.grad`` of the leaves."""
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
         """A tensor sharing data and version counter with self, without history."""

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import anomaly_mode, graph
+from ._late import late
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .grad_mode import (
     enable_grad,
@@ -35,9 +36,7 @@ __all__ = [
 
 
 def _as_tuple(x: Any) -> tuple:
-    from .._tensor import Tensor
-
-    if isinstance(x, Tensor):
+    if isinstance(x, late.Tensor):
         return (x,)
     if x is None:
         return ()
@@ -46,9 +45,7 @@ def _as_tuple(x: Any) -> tuple:
 
 def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
     """The gradients to start from: given ones checked against their outputs, or ones for scalars."""
-    from .._creation import ones_like
-    from .._tensor import Tensor
-
+    ones_like, Tensor = late.ones_like, late.Tensor  # noqa: N806 - the class, by its name
     result = []
     # Not strict: PyTorch checks the gradients it has first, then the counts.
     for i, (out, g) in enumerate(zip(outputs, grads, strict=False)):
@@ -94,8 +91,7 @@ def _check_outputs(outputs: Sequence[Tensor]) -> None:
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False, grad_variables: Any = None, inputs: Any = None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs``)."""
-    from .engine import run_backward
-
+    run_backward = late.run_backward
     if grad_variables is not None:
         grad_tensors = grad_variables
     outputs = _as_tuple(tensors)
@@ -123,8 +119,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
          create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
          is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """The gradients of ``outputs`` with respect to ``inputs``, without touching any ``.grad``."""
-    from .engine import run_backward
-
+    run_backward = late.run_backward
     if materialize_grads and allow_unused is False:
         raise ValueError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False."
@@ -148,26 +143,22 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         return _batched_grad(outs, ins, gouts, retain_graph, create_graph, allow_unused, materialize_grads)
     grad_list = _make_grads(outs, gouts)
     _check_outputs(outs)
-    from ..ops._accumulate import begin_undo_log, commit_undo_log, undo
-
-    token = begin_undo_log()  # an unused input raises below: retain_grad's .grad writes are undone
+    token = late.begin_undo_log()  # an unused input raises below: retain_grad's .grad writes are undone
     try:
         result = run_backward(outs, grad_list, retain_graph, create_graph, ins, accumulate=False)
         _check_used(result, ins, allow_unused, materialize_grads)
     except BaseException:
-        undo(token)
+        late.undo(token)
         raise
-    commit_undo_log(token)
+    late.commit_undo_log(token)
     return tuple(result)
 
 
 def _check_used(result: list, ins: tuple, allow_unused: bool, materialize_grads: bool) -> None:
-    from .._creation import zeros_like
-
     for i, g in enumerate(result):
         if g is None:
             if materialize_grads:
-                result[i] = zeros_like(ins[i])
+                result[i] = late.zeros_like(ins[i])
             elif not allow_unused:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {i} appears to not have been used in the graph. "

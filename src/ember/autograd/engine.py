@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import _logs
 from . import anomaly_mode
+from ._late import late
 from .grad_mode import _state
 from .graph import FREED_MESSAGE, AccumulateGrad, Node, run_tensor_hooks
 
@@ -36,9 +37,7 @@ if TYPE_CHECKING:
 def _edge_of(t: Tensor) -> tuple[Node, int]:
     if t._grad_fn is not None:
         return t._grad_fn, t._out_nr
-    from ..ops._accumulate import grad_accumulator
-
-    return grad_accumulator(t), 0
+    return late.grad_accumulator(t), 0
 
 
 def _all_none(grads: list) -> bool:
@@ -122,10 +121,8 @@ def _validate(node: Node, index: int, grad: Tensor, meta: Any) -> Tensor:
     shape, dtype = meta
     data = grad._data
     if data.shape != shape:
-        from ..ops.shape import sum_to_size
-
         try:
-            grad = sum_to_size(grad, shape)
+            grad = late.sum_to_size(grad, shape)
         except RuntimeError:
             raise RuntimeError(
                 f"Function {node.name()} returned an invalid gradient at index {index} - got "
@@ -242,9 +239,8 @@ def run_backward(
     heappop, heappush = heapq.heappop, heapq.heappush
     # All or nothing: every change to a .grad is logged, and undone if anything below
     # raises (KeyboardInterrupt included), so a failed backward leaves no leaf half-done.
-    from ..ops._accumulate import begin_undo_log, commit_undo_log, undo
-
-    undo_token = begin_undo_log()
+    undo, commit_undo_log = late.undo, late.commit_undo_log
+    undo_token = late.begin_undo_log()
     # Without retain_graph, a Node that saved tensors is claimed (an atomic dict.setdefault)
     # while it runs, until it has freed them: threads that backward through one graph at
     # once run its Nodes in the same order, so all but one raise "backward through the
@@ -342,8 +338,7 @@ def run_backward(
 
 def _accumulate_non_leaf(slots: list[tuple[int, int]], inputs: Sequence[Tensor] | None, grads: list) -> None:
     """backward(inputs=[non_leaf]) accumulates into that tensor's ``.grad``, as PyTorch does."""
-    from ..ops._accumulate import accumulate_into_leaf
-
+    accumulate_into_leaf = late.accumulate_into_leaf
     assert inputs is not None
     for slot, k in slots:
         if grads[slot] is not None:
