@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import sys
 from collections.abc import Sequence
+from threading import active_count as _active_count
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -246,6 +247,8 @@ def run_backward(
     # once run its Nodes in the same order, so all but one raise "backward through the
     # graph a second time" at the first Node they share, instead of running a Node twice.
     claimed: Node | None = None
+    # With one thread alive no other backward call can be running (claims are for threads).
+    threaded = _active_count() > 1
     # A chain's next Node is often the only one ready: it is run next without the heap.
     nxt: Node | None = None
     try:
@@ -268,7 +271,7 @@ def run_backward(
                 outputs = ()  # (not list.count(None): that calls Tensor.__eq__ on each)
             else:
                 frees = not retain_graph and node._versions is not None
-                if frees:
+                if frees and threaded:
                     if _claims.setdefault(node, undo_token) is not undo_token:
                         raise RuntimeError(FREED_MESSAGE)
                     claimed = node
@@ -280,8 +283,9 @@ def run_backward(
                         outputs = node.apply(grads)
                 if frees:
                     node.release_variables()
-                    del _claims[node]
-                    claimed = None
+                    if claimed is not None:
+                        del _claims[node]
+                        claimed = None
             n_out = len(outputs)
             i = -1
             for child, slot in node.next_functions:
