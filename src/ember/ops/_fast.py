@@ -13,6 +13,16 @@ unusual. Saved tensors are read through ``saved_values()``, so the checks agains
 in-place changes and freed buffers hold as on the formula path. The registry's gradient
 tests (against PyTorch) run through these kernels, its gradgradchecks through the
 formulas.
+
+Two things the formulas leave to the engine are done here, where the arrays are at hand:
+
+* Broadcasting undone: a gradient for an input that was broadcast along leading dims
+  (the bias of ``x @ W + b``) is summed here with one ``np.add.reduce``, the same sum as
+  the engine's ``sum_to_size`` (other shapes are left to the engine).
+* Gradients kept uncopied: an array a kernel has just made for an edge that leads to an
+  ``AccumulateGrad`` (a weight's ``h.T @ g``, a bias's sum) is noted as held by the
+  engine alone (``_accumulate.note_private``), and the ``AccumulateGrad`` kernel stores
+  it as ``.grad`` without the copy that it would otherwise make.
 """
 
 from __future__ import annotations
@@ -23,23 +33,94 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.graph import Node
+from ..autograd.graph import AccumulateGrad, Node
+from ._accumulate import accumulate_into_leaf, note_private, take_private
 from ._op import wrap
 from .pointwise import zero_where
 
 Kernel = Callable[[Node, list], "list | None"]
 
+_ndarray = np.ndarray
+_add_reduce = np.add.reduce
+# Integers as wide as each float, for relu's backward by bit masking.
+_SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+# Where a kernel's NumPy arithmetic is exactly the formula's ember ops (no half-precision upcasts).
+_F32_F64 = (np.dtype(np.float32), np.dtype(np.float64))
+
 
 def _same_dtype(g: np.ndarray, x: Any) -> bool:
-    return type(x) is not Tensor or x._data.dtype == g.dtype
+    return not isinstance(x, Tensor) or x._data.dtype == g.dtype
 
 
 def _operand(x: Any) -> Any:
-    return x._data if type(x) is Tensor else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _scalar_ok(x: Any) -> bool:
-    return type(x) is Tensor or type(x) in (int, float)
+    return isinstance(x, Tensor) or type(x) in (int, float)
+
+
+def _fresh(node: Node, i: int, data: Any) -> Tensor:
+    """The gradient for input ``i`` from ``data``, an array this kernel has just made and
+    gives to that edge alone: broadcast leading dims summed away (``_summed``), and noted
+    as held by the engine alone when the edge leads to an ``AccumulateGrad``."""
+    if type(data) is not _ndarray:  # a NumPy scalar from 0-d operands
+        data = np.asarray(data)
+    meta = node._meta[i]
+    if meta is not None and data.shape != meta[0]:
+        summed = _summed(data, meta)
+        if summed is None:
+            return wrap(data)  # the engine sums it (and names a wrong shape)
+        data = summed
+    if type(node.next_functions[i][0]) is AccumulateGrad:
+        note_private(data)
+    return wrap(data)
+
+
+def _shared(node: Node, i: int, g: Tensor) -> Tensor:
+    """The gradient for input ``i`` when it is the incoming gradient ``g`` itself (add's), which
+    other edges may share: as it is, or summed over broadcast leading dims into a new array."""
+    meta = node._meta[i]
+    gd = g._data
+    if meta is None or gd.shape == meta[0]:
+        return g
+    summed = _summed(gd, meta)
+    if summed is None:
+        return g
+    if type(node.next_functions[i][0]) is AccumulateGrad:
+        note_private(summed)
+    return wrap(summed)
+
+
+def _summed(gd: np.ndarray, meta: tuple) -> np.ndarray | None:
+    """``gd`` summed over the leading dims that broadcasting added, when that alone gives the
+    input's shape and the dtypes agree: the sum ``sum_to_size`` takes, in a new array. None
+    otherwise (dims of size 1 expanded, a cast), for the engine's general path."""
+    shape, dtype = meta
+    if gd.dtype != dtype:
+        return None
+    lead = gd.ndim - len(shape)
+    if lead <= 0:
+        return None
+    if not shape:  # a 0-d input: everything summed, as sum() does
+        return np.asarray(_add_reduce(gd, axis=None, dtype=dtype))
+    if gd.shape[lead:] != shape:
+        return None
+    return _add_reduce(gd, axis=0 if lead == 1 else tuple(range(lead)), dtype=dtype)
+
+
+def _accumulate_grad(node: Node, grads: list) -> list | tuple | None:
+    """AccumulateGrad without hooks: ``.grad`` takes an array noted by a kernel uncopied."""
+    g = grads[0]
+    if g is None:
+        return None
+    var = node.variable  # type: ignore[attr-defined]
+    private = take_private(g._data)
+    extra = var._extra
+    if extra is not None and extra.get("hooks"):
+        return None  # the leaf's hooks run in AccumulateGrad.apply (and may keep the gradient)
+    accumulate_into_leaf(var, g, private=private)
+    return ()
 
 
 def _mul(node: Node, grads: list) -> list | None:
@@ -55,11 +136,13 @@ def _mul(node: Node, grads: list) -> list | None:
     if edges[0][0] is not None:
         if not _scalar_ok(other):
             return None
-        out[0] = wrap(gd * _operand(other))
+        out[0] = gd * _operand(other)
     if len(edges) > 1 and edges[1][0] is not None:
         if not _scalar_ok(self):
             return None
-        out[1] = wrap(gd * _operand(self))
+        out[1] = _fresh(node, 1, gd * _operand(self))
+    if out[0] is not None:
+        out[0] = _fresh(node, 0, out[0])
     return out
 
 
@@ -68,7 +151,11 @@ def _add(node: Node, grads: list) -> list | None:
     (alpha,) = node.saved_values()
     if g is None or alpha != 1:
         return None
-    return [g if e[0] is not None else None for e in node.next_functions]
+    edges = node.next_functions
+    if len(edges) == 2:
+        return [_shared(node, 0, g) if edges[0][0] is not None else None,
+                _shared(node, 1, g) if edges[1][0] is not None else None]
+    return [_shared(node, i, g) if e[0] is not None else None for i, e in enumerate(edges)]
 
 
 def _sub(node: Node, grads: list) -> list | None:
@@ -77,15 +164,15 @@ def _sub(node: Node, grads: list) -> list | None:
     if g is None or alpha != 1:
         return None
     edges = node.next_functions
-    return [g if edges[0][0] is not None else None,
-            wrap(np.negative(g._data)) if len(edges) > 1 and edges[1][0] is not None else None]
+    return [_shared(node, 0, g) if edges[0][0] is not None else None,
+            _fresh(node, 1, np.negative(g._data)) if len(edges) > 1 and edges[1][0] is not None else None]
 
 
 def _neg(node: Node, grads: list) -> list | None:
     g = grads[0]
     if g is None:
         return None
-    return [wrap(np.negative(g._data))]
+    return [_fresh(node, 0, np.negative(g._data))]
 
 
 def _tanh(node: Node, grads: list) -> list | None:
@@ -96,7 +183,7 @@ def _tanh(node: Node, grads: list) -> list | None:
     gd, yd = g._data, y._data
     if gd.dtype != yd.dtype:
         return None
-    return [wrap(gd * (1 - yd * yd))]
+    return [_fresh(node, 0, gd * (1 - yd * yd))]
 
 
 def _sigmoid(node: Node, grads: list) -> list | None:
@@ -107,15 +194,29 @@ def _sigmoid(node: Node, grads: list) -> list | None:
     gd, yd = g._data, y._data
     if gd.dtype != yd.dtype:
         return None
-    return [wrap(gd * (yd * (1 - yd)))]
+    return [_fresh(node, 0, gd * (yd * (1 - yd)))]
 
 
 def _relu(node: Node, grads: list) -> list | None:
+    """``threshold_backward(g, y, 0)``: g, but 0 where y <= 0 (nan passes g), by bit masking.
+
+    Three passes into one new array (PyTorch's values, nan, inf and -0.0 included):
+    ``y <= 0`` as bytes, ``mask - 1`` cast to same-width integers (all ones where g
+    passes, zeros where it does not) written into the result's memory, then AND g's bits.
+    """
     g = grads[0]
     if g is None:
         return None
     (y,) = node.saved_values()
-    return [wrap(zero_where(y._data <= 0, g._data))]
+    gd, yd = g._data, y._data
+    width = _SAME_WIDTH_INT.get(gd.itemsize) if gd.dtype.kind == "f" else None
+    if width is None or gd.shape != yd.shape:
+        return [wrap(zero_where(yd <= 0, gd))]
+    out = np.empty(gd.shape, gd.dtype)
+    words = out.view(width)
+    np.subtract(np.less_equal(yd, 0).view(np.int8), 1, out=words)
+    np.bitwise_and(words, gd.view(width), out=words)
+    return [_fresh(node, 0, out)]
 
 
 def _exp(node: Node, grads: list) -> list | None:
@@ -125,7 +226,10 @@ def _exp(node: Node, grads: list) -> list | None:
     (y,) = node.saved_values()
     if g._data.dtype != y._data.dtype:
         return None
-    return [wrap(g._data * y._data)]
+    return [_fresh(node, 0, g._data * y._data)]
+
+
+_matmul = np.matmul
 
 
 def _mm(node: Node, grads: list) -> list | None:
@@ -137,14 +241,14 @@ def _mm(node: Node, grads: list) -> list | None:
     gd = g._data
     edges = node.next_functions
     out: list = [None, None]
+    if edges[0][0] is not None and mat2._data.dtype != gd.dtype:
+        return None
+    if edges[1][0] is not None and self._data.dtype != gd.dtype:
+        return None
     if edges[0][0] is not None:
-        if mat2._data.dtype != gd.dtype:
-            return None
-        out[0] = wrap(gd @ mat2._data.T)
+        out[0] = _fresh(node, 0, _matmul(gd, mat2._data.T))
     if edges[1][0] is not None:
-        if self._data.dtype != gd.dtype:
-            return None
-        out[1] = wrap(self._data.T @ gd)
+        out[1] = _fresh(node, 1, _matmul(self._data.T, gd))
     return out
 
 
@@ -157,16 +261,48 @@ def _addmm(node: Node, grads: list) -> list | None:
         return None
     gd = g._data
     edges = node.next_functions
-    out: list = [g if edges[0][0] is not None else None, None, None]
+    if edges[1][0] is not None and mat2._data.dtype != gd.dtype:
+        return None
+    if edges[2][0] is not None and mat1._data.dtype != gd.dtype:
+        return None
+    out: list = [_shared(node, 0, g) if edges[0][0] is not None else None, None, None]
     if edges[1][0] is not None:
-        if mat2._data.dtype != gd.dtype:
-            return None
-        out[1] = wrap(gd @ mat2._data.T)
+        out[1] = _fresh(node, 1, _matmul(gd, mat2._data.T))
     if edges[2][0] is not None:
-        if mat1._data.dtype != gd.dtype:
-            return None
-        out[2] = wrap(mat1._data.T @ gd)
+        out[2] = _fresh(node, 2, _matmul(mat1._data.T, gd))
     return out
+
+
+def _log_softmax(node: Node, grads: list) -> list | None:
+    """``g - exp(y) * g.sum(dim, keepdim=True)``, the formula's values in one new array."""
+    g = grads[0]
+    if g is None:
+        return None
+    dim, y = node.saved_values()
+    gd, yd = g._data, y._data
+    if gd.dtype != yd.dtype or gd.dtype not in _F32_F64 or gd.shape != yd.shape or not yd.ndim:
+        return None
+    total = _add_reduce(gd, axis=dim, keepdims=True, dtype=gd.dtype)
+    out = np.exp(yd)
+    np.multiply(out, total, out=out)
+    np.subtract(gd, out, out=out)
+    return [_fresh(node, 0, out)]
+
+
+def _softmax(node: Node, grads: list) -> list | None:
+    """``y * (g - (g * y).sum(dim, keepdim=True))``, the formula's values in one new array."""
+    g = grads[0]
+    if g is None:
+        return None
+    dim, y = node.saved_values()
+    gd, yd = g._data, y._data
+    if gd.dtype != yd.dtype or gd.dtype not in _F32_F64 or gd.shape != yd.shape or not yd.ndim:
+        return None
+    out = gd * yd
+    total = _add_reduce(out, axis=dim, keepdims=True, dtype=gd.dtype)
+    np.subtract(gd, total, out=out)
+    np.multiply(yd, out, out=out)
+    return [_fresh(node, 0, out)]
 
 
 def _t(node: Node, grads: list) -> list | None:
@@ -208,6 +344,9 @@ KERNELS: dict[tuple[str, tuple[str, ...]], Kernel] = {
     ("AddmmBackward0", ("alpha", "beta", "mat1", "mat2", "mat1_sym_sizes", "mat1_sym_strides",
                         "mat2_sym_sizes", "mat2_sym_strides")): _addmm,
     ("TBackward0", ()): _t,
+    ("LogSoftmaxBackward0", ("dim", "result")): _log_softmax,
+    ("SoftmaxBackward0", ("dim", "result")): _softmax,
+    ("AccumulateGrad", ()): _accumulate_grad,
     ("SumBackward0", ("self_sym_sizes",)): _sum_all,
     ("MeanBackward0", ("self_sym_sizes", "self_sym_numel")): _mean_all,
 }

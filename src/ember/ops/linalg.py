@@ -79,18 +79,36 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
+    return _mm(input, mat2, a, b)
+
+
+def _mm(input: Tensor, mat2: Tensor, a: np.ndarray, b: np.ndarray) -> Tensor:
+    """``mm`` once both are known to be 2-D tensors (``a``, ``b`` their arrays): matmul's hot path."""
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
         )
-    _dtypes_match("mm", input, mat2)
-    data = a @ b
-    if requires_grad(input, mat2):
-        # Each matrix's strides are kept only when it requires grad, as PyTorch keeps them.
+    if a.dtype != b.dtype:
+        _dtypes_match("mm", input, mat2)
+    data = _matmul(a, b)
+    if grad_state.enabled and (input._rg or mat2._rg):
+        # Each matrix is saved only where the other's gradient needs it, and its strides
+        # are kept only when it requires grad, as PyTorch keeps them.
+        rg_a, rg_b = input._rg, mat2._rg
         return record(MmBackward0, data, (input, mat2), (
-            _needed(input, mat2), _needed(mat2, input), a.shape, input.stride() if input._rg else (),
-            b.shape, mat2.stride() if mat2._rg else ()))
+            input if rg_b else None, mat2 if rg_a else None, a.shape, _strides2(a) if rg_a else (),
+            b.shape, _strides2(b) if rg_b else ()))
     return wrap(data)
+
+
+_matmul = np.matmul
+
+
+def _strides2(a: np.ndarray) -> tuple[int, int]:
+    """``Tensor.stride()`` of a 2-D array, in elements."""
+    s0, s1 = a.strides
+    n = a.itemsize
+    return (s0 // n, s1 // n)
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
@@ -176,6 +194,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     smaller one requires grad), else broadcast into one bmm; both end in an
     ``_unsafe_view`` (and a 2-D @ N-D fold in ``mT().contiguous()``).
     """
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        a, b = input._data, other._data
+        if a.ndim == 2 and b.ndim == 2:  # the common case first: one mm
+            return _mm(input, other, a, b)
     _check("matmul", input, other)
     da, db = input._data.ndim, other._data.ndim
     if da == 0 or db == 0:
@@ -268,6 +290,11 @@ def _rmatmul(self: Tensor, other: Any) -> Any:
 
 
 def _matmul_method(self: Tensor, other: Any) -> Any:
+    if isinstance(other, Tensor):
+        a, b = self._data, other._data
+        if a.ndim == 2 and b.ndim == 2:  # ``h @ W``: straight to mm
+            return _mm(self, other, a, b)
+        return matmul(self, other)
     if isinstance(other, np.ndarray):  # torch reads an array on the right as a tensor
         from .pointwise import as_tensor
 

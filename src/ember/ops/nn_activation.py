@@ -390,9 +390,13 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     """exp(x) / sum(exp(x)) along ``dim``, computed after subtracting the max (no overflow)."""
     input, d = _softmax_input("softmax", input, dim, dtype, "softmax_lastdim_kernel_impl")
     x = input._data
-    axis = d if x.ndim else None
-    e = np.exp(_shifted(x, axis))
-    data = e / np.sum(e, axis=axis, keepdims=True)
+    if x.ndim and x.size:  # the ufuncs' own reductions (np.max/np.sum's wrappers cost more than a small op)
+        e = np.exp(np.subtract(x, _max_reduce(x, axis=d, keepdims=True)))
+        data = np.divide(e, _add_reduce(e, axis=d, keepdims=True), out=e)
+    else:
+        axis = d if x.ndim else None
+        e = np.exp(_shifted(x, axis))
+        data = e / np.sum(e, axis=axis, keepdims=True)
     return _out(SoftmaxBackward0, data.astype(x.dtype, copy=False), input, (d, OUTPUT))
 
 
@@ -400,10 +404,18 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     """x - logsumexp(x) along ``dim``, with the max shifted out first."""
     input, d = _softmax_input("log_softmax", input, dim, dtype, "log_softmax_lastdim_kernel_impl")
     x = input._data
-    axis = d if x.ndim else None
-    s = _shifted(x, axis)
-    data = s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+    if x.ndim and x.size:  # as below, with the ufuncs' own reductions and s's memory reused
+        s = np.subtract(x, _max_reduce(x, axis=d, keepdims=True))
+        data = np.subtract(s, np.log(_add_reduce(np.exp(s), axis=d, keepdims=True)), out=s)
+    else:
+        axis = d if x.ndim else None
+        s = _shifted(x, axis)
+        data = s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
     return _out(LogSoftmaxBackward0, data.astype(x.dtype, copy=False), input, (d, OUTPUT))
+
+
+_max_reduce = np.maximum.reduce
+_add_reduce = np.add.reduce
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
@@ -482,7 +494,10 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
             f"The expanded size of the tensor ({target[-1]}) must match the existing size "
             f"({input._data.shape[-1]}) at non-singleton dimension {len(target) - 1}.  Target sizes: "
             f"{list(target)}.  Tensor sizes: {list(input._data.shape)}") from None
-    data = (bias if beta == 1 else beta * bias) + (prod if alpha == 1 else alpha * prod)
+    if beta == 1 and alpha == 1 and prod.dtype == bias.dtype:
+        data = np.add(prod, bias, out=prod)  # x @ W + b: the bias added into the product's memory
+    else:
+        data = (bias if beta == 1 else beta * bias) + (prod if alpha == 1 else alpha * prod)
     if requires_grad(input, mat1, mat2):
         return record(AddmmBackward0, data, (input, mat1, mat2), (
             alpha, beta, mat1 if mat2._rg else None, mat2 if mat1._rg else None, a.shape,
