@@ -51,6 +51,19 @@ CASES: list[tuple[str, Callable[[], ember.Tensor]]] = [
     ("sum", lambda: _t((2, 3), np.float32).sum()),
     ("mean", lambda: _t((2, 3)).mean()),
     ("mean_f32", lambda: _t((7,), np.float32).mean()),
+    ("tanh_big", lambda: _t((300, 70), np.float32).tanh()),
+    ("sigmoid_f32", lambda: _t((4, 6), np.float32).sigmoid()),
+    ("pow_square", lambda: _t((3, 4)) ** 2),
+    ("pow_cube_f32", lambda: _t((5,), np.float32) ** 3),
+    ("pow_half", lambda: _t((4,)).abs() ** 0.5),
+    ("pow_negative", lambda: (_t((4,)).abs() + 1) ** -1.5),
+    ("pow_zero", lambda: _t((2, 3)) ** 0),
+    ("tanh_backward", lambda: ember.ops.pointwise.tanh_backward(_t((3, 4)), _t((3, 4)).tanh())),
+    ("tanh_backward_f32", lambda: ember.ops.pointwise.tanh_backward(_t((5,), np.float32),
+                                                                    _t((5,), np.float32, grad=False))),
+    ("mv", lambda: ember.mv(_t((3, 4)), _t((4,)))),
+    ("mv_matrix_only", lambda: ember.mv(_t((3, 4), np.float32), _t((4,), np.float32, grad=False))),
+    ("mv_vector_only", lambda: ember.mv(_t((2, 5), grad=False), _t((5,)))),
 ]
 
 

@@ -42,6 +42,7 @@ Kernel = Callable[[Node, list], "list | None"]
 
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
+_multiply, _subtract = np.multiply, np.subtract
 # Integers as wide as each float, for relu's backward by bit masking.
 _SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 # Where a kernel's NumPy arithmetic is exactly the formula's ember ops (no half-precision upcasts).
@@ -183,7 +184,14 @@ def _tanh(node: Node, grads: list) -> list | None:
     gd, yd = g._data, y._data
     if gd.dtype != yd.dtype:
         return None
-    return [_fresh(node, 0, gd * (1 - yd * yd))]
+    if gd.shape != yd.shape:
+        return [_fresh(node, 0, gd * (1 - yd * yd))]
+    # gd * (1 - y * y) in one new array: the same roundings in the same order, two fewer
+    # temporaries (on large tensors, allocating them costs as much as the arithmetic).
+    out = _multiply(yd, yd)
+    _subtract(1, out, out=out)
+    _multiply(gd, out, out=out)
+    return [_fresh(node, 0, out)]
 
 
 def _sigmoid(node: Node, grads: list) -> list | None:
@@ -194,7 +202,12 @@ def _sigmoid(node: Node, grads: list) -> list | None:
     gd, yd = g._data, y._data
     if gd.dtype != yd.dtype:
         return None
-    return [_fresh(node, 0, gd * (yd * (1 - yd)))]
+    if gd.shape != yd.shape:
+        return [_fresh(node, 0, gd * (yd * (1 - yd)))]
+    out = _subtract(1, yd)  # gd * (y * (1 - y)), in one new array
+    _multiply(yd, out, out=out)
+    _multiply(gd, out, out=out)
+    return [_fresh(node, 0, out)]
 
 
 def _relu(node: Node, grads: list) -> list | None:
@@ -330,7 +343,54 @@ def _mean_all(node: Node, grads: list) -> list | None:
 
 # (Node class name, what it saves) -> kernel. Matching the saved names too keeps a kernel
 # off a class that shares a name but saves other things.
+def _pow_scalar(node: Node, grads: list) -> list | None:
+    """PowBackward0, ``x ** e`` with a number ``e``: ``grad * (e * x ** (e - 1))``, zeros for e == 0."""
+    g = grads[0]
+    if g is None:
+        return None
+    self, exponent = node.saved_values()
+    gd, x = g._data, self._data
+    if type(exponent) not in (int, float) or x.dtype not in _F32_F64 or gd.dtype != x.dtype:
+        return None
+    if exponent == 0:
+        return [_fresh(node, 0, np.zeros_like(x))]
+    return [_fresh(node, 0, gd * (exponent * np.power(x, exponent - 1)))]
+
+
+def _tanh_backward(node: Node, grads: list) -> list | None:
+    """TanhBackwardBackward0, the Node of tanh's backward kernel (met by second derivatives)."""
+    g = grads[0]
+    if g is None:
+        return None
+    output, grad_output = node.saved_values()
+    gd, yd, god = g._data, output._data, grad_output._data
+    if not (gd.dtype == yd.dtype == god.dtype) or gd.dtype not in _F32_F64:
+        return None
+    edges = node.next_functions
+    return [_fresh(node, 0, gd * (1 - yd * yd)) if edges[0][0] is not None else None,
+            _fresh(node, 1, -2 * yd * god * gd) if edges[1][0] is not None else None]
+
+
+def _mv(node: Node, grads: list) -> list | None:
+    """MvBackward0: ``outer(grad, vec)`` for the matrix, ``self.T @ grad`` for the vector."""
+    g = grads[0]
+    if g is None:
+        return None
+    self, vec = node.saved_values()
+    edges = node.next_functions
+    gd = g._data
+    a = self._data if edges[1][0] is not None else None
+    v = vec._data if edges[0][0] is not None else None
+    if gd.dtype not in _F32_F64 or (a is not None and a.dtype != gd.dtype) or (v is not None and v.dtype != gd.dtype):
+        return None
+    return [_fresh(node, 0, np.multiply.outer(gd, v)) if v is not None else None,
+            _fresh(node, 1, a.T @ gd) if a is not None else None]
+
+
 KERNELS: dict[tuple[str, tuple[str, ...]], Kernel] = {
+    ("PowBackward0", ("self", "exponent")): _pow_scalar,
+    ("TanhBackwardBackward0", ("output", "grad_output")): _tanh_backward,
+    ("MvBackward0", ("self", "vec")): _mv,
     ("MulBackward0", ("self", "other")): _mul,
     ("AddBackward0", ("alpha",)): _add,
     ("SubBackward0", ("alpha",)): _sub,
