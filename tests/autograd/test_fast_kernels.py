@@ -52,6 +52,8 @@ CASES: list[tuple[str, Callable[[], ember.Tensor]]] = [
     ("mean", lambda: _t((2, 3)).mean()),
     ("mean_f32", lambda: _t((7,), np.float32).mean()),
     ("tanh_big", lambda: _t((300, 70), np.float32).tanh()),
+    ("tanh_0d", lambda: _t(()).tanh()),
+    ("sigmoid_0d", lambda: _t((), np.float32).sigmoid()),
     ("sigmoid_f32", lambda: _t((4, 6), np.float32).sigmoid()),
     ("pow_square", lambda: _t((3, 4)) ** 2),
     ("pow_cube_f32", lambda: _t((5,), np.float32) ** 3),

@@ -184,7 +184,7 @@ def _tanh(node: Node, grads: list) -> list | None:
     gd, yd = g._data, y._data
     if gd.dtype != yd.dtype:
         return None
-    if gd.shape != yd.shape:
+    if gd.shape != yd.shape or not yd.ndim:  # (0-d arithmetic gives NumPy scalars: no out=)
         return [_fresh(node, 0, gd * (1 - yd * yd))]
     # gd * (1 - y * y) in one new array: the same roundings in the same order, two fewer
     # temporaries (on large tensors, allocating them costs as much as the arithmetic).
@@ -202,7 +202,7 @@ def _sigmoid(node: Node, grads: list) -> list | None:
     gd, yd = g._data, y._data
     if gd.dtype != yd.dtype:
         return None
-    if gd.shape != yd.shape:
+    if gd.shape != yd.shape or not yd.ndim:
         return [_fresh(node, 0, gd * (yd * (1 - yd)))]
     out = _subtract(1, yd)  # gd * (y * (1 - y)), in one new array
     _multiply(yd, out, out=out)
