@@ -77,3 +77,38 @@ def test_no_grad_and_inference_mode_results_record_nothing():
         assert (x * x).grad_fn is None and not (x + x).requires_grad
     with ember.inference_mode():
         assert (x - x).is_inference()
+
+
+@pytest.mark.parametrize("name", OPS)
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("number", [2, -3, 0.5, True, 2.5j])
+def test_operator_with_a_number_equals_function(name, dtype, number):
+    op, fn = OPS[name]
+    a = _make(dtype, (2, 3), 0)
+    for left in (False, True):
+        if left and name == "sub":
+            continue  # number - tensor is rsub, its own path
+        try:
+            want = fn(number, a) if left else fn(a, number)
+        except Exception as e:  # noqa: BLE001 - the operator must raise the same
+            with pytest.raises(type(e)):
+                op(number, a) if left else op(a, number)
+            continue
+        got = op(number, a) if left else op(a, number)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("expr", ["x * 2.5", "2.5 * x", "x + 2", "2 + x", "x - 1.5"])
+def test_number_operands_recorded_as_pytorch_records_them(expr):
+    # The tensor is the first input (next_functions order) and what is saved matches.
+    torch = pytest.importorskip("torch")
+    got = eval(expr, {"x": ember.ones(2, requires_grad=True)}).grad_fn  # noqa: S307 - a fixed table
+    want = eval(expr, {"x": torch.ones(2, requires_grad=True)}).grad_fn  # noqa: S307
+    assert got.name() == want.name()
+    assert [f is None for f, _ in got.next_functions] == [f is None for f, _ in want.next_functions]
+    if got.name() == "MulBackward0":
+        assert got._saved_self is None and want._saved_self is None
+        assert float(got._saved_other) == float(want._saved_other)
+    else:
+        assert got._saved_alpha == want._saved_alpha

@@ -1104,6 +1104,17 @@ def _reflected(fn: Callable[..., Tensor]) -> Callable[..., Any]:
     return method
 
 
+def _commuted(fn: Callable[..., Tensor]) -> Callable[..., Any]:
+    """``2 + x`` and ``2 * x`` as PyTorch records them: ``x + 2`` and ``x * 2`` (the tensor is
+    the first input, so ``next_functions`` and what is saved match; the values are the same)."""
+    def method(self: Tensor, other: Any) -> Any:
+        if not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
+            return NotImplemented
+        return fn(self, other)
+
+    return method
+
+
 def _forward(fn: Callable[..., Tensor]) -> Callable[..., Any]:
     def method(self: Tensor, other: Any) -> Any:
         if not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
@@ -1143,6 +1154,13 @@ def _operator(fn: Callable[..., Tensor], cls: type) -> Callable[..., Any]:
                         return record(cls, data, (self, other),
                                       (self if other._rg else None, other if self._rg else None))
                     return record(cls, data, (self, other), _ONE_ALPHA)
+                return wrap(data)
+        elif (type(other) is float or type(other) is int) and type(self) is Tensor:
+            a = self._data
+            if a.dtype.kind == "f":  # a number keeps a float tensor's dtype, in NumPy 2 as in torch
+                data = ufunc(a, other)
+                if self._rg and grad_state.enabled:
+                    return record(cls, data, (self, other), (None, other) if is_mul else _ONE_ALPHA)
                 return wrap(data)
         return general(self, other)
 
@@ -1222,9 +1240,9 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "rsub": rsub, "zero_": zero_, "fill_": fill_, "copy_": copy_, "uniform_": uniform_, "normal_": normal_,
     "bernoulli_": bernoulli_, "exponential_": exponential_, "random_": random_, "negative": _ops["neg"],
     **{name + "_": _inplace_method(fn) for name, fn in _inplace_of.items()},
-    "__add__": _operator(add, AddBackward0), "__radd__": _reflected(add), "__iadd__": _inplace_method(add),
+    "__add__": _operator(add, AddBackward0), "__radd__": _commuted(add), "__iadd__": _inplace_method(add),
     "__sub__": _operator(sub, SubBackward0), "__rsub__": _rsub, "__isub__": _inplace_method(sub),
-    "__mul__": _operator(mul, MulBackward0), "__rmul__": _reflected(mul), "__imul__": _inplace_method(mul),
+    "__mul__": _operator(mul, MulBackward0), "__rmul__": _commuted(mul), "__imul__": _inplace_method(mul),
     "__truediv__": _forward(div), "__rtruediv__": _rtruediv, "__itruediv__": _inplace_method(div),
     "__floordiv__": _forward(floor_divide), "__rfloordiv__": _reflected(floor_divide),
     "__mod__": _forward(remainder), "__rmod__": _reflected(remainder),
