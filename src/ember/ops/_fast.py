@@ -35,6 +35,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd.graph import AccumulateGrad, Node
 from ._accumulate import accumulate_into_leaf, note_private, take_private
+from ._op import grad_state as _grad_state
 from ._op import wrap
 from .pointwise import zero_where
 
@@ -42,6 +43,8 @@ Kernel = Callable[[Node, list], "list | None"]
 
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
+_asarray = np.asarray
+_make = Tensor._make
 _multiply, _subtract = np.multiply, np.subtract
 # Integers as wide as each float, for relu's backward by bit masking.
 _SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
@@ -66,16 +69,18 @@ def _fresh(node: Node, i: int, data: Any) -> Tensor:
     gives to that edge alone: broadcast leading dims summed away (``_summed``), and noted
     as held by the engine alone when the edge leads to an ``AccumulateGrad``."""
     if type(data) is not _ndarray:  # a NumPy scalar from 0-d operands
-        data = np.asarray(data)
+        data = _asarray(data)
     meta = node._meta[i]
-    if meta is not None and data.shape != meta[0]:
+    if meta is not None and data.ndim > len(meta[0]):  # (only leading dims are summed here)
         summed = _summed(data, meta)
         if summed is None:
             return wrap(data)  # the engine sums it (and names a wrong shape)
         data = summed
     if type(node.next_functions[i][0]) is AccumulateGrad:
         note_private(data)
-    return wrap(data)
+    if _grad_state.inference:
+        return wrap(data)
+    return _make(data, None)
 
 
 def _shared(node: Node, i: int, g: Tensor) -> Tensor:
@@ -131,20 +136,29 @@ def _mul(node: Node, grads: list) -> list | None:
     self, other = node.saved_values()
     gd = g._data
     edges = node.next_functions
-    if not (_same_dtype(gd, self) and _same_dtype(gd, other)):
+    # Each saved factor: a Tensor of the gradient's dtype, a Python number, or None
+    # (not saved: the other input needs no gradient). Anything else: the formulas.
+    if isinstance(other, Tensor):
+        b = other._data
+        if b.dtype != gd.dtype:
+            return None
+    elif other is None or type(other) is int or type(other) is float:
+        b = other
+    else:
         return None
-    out: list = [None, None]
-    if edges[0][0] is not None:
-        if not _scalar_ok(other):
+    if isinstance(self, Tensor):
+        a = self._data
+        if a.dtype != gd.dtype:
             return None
-        out[0] = gd * _operand(other)
-    if len(edges) > 1 and edges[1][0] is not None:
-        if not _scalar_ok(self):
-            return None
-        out[1] = _fresh(node, 1, gd * _operand(self))
-    if out[0] is not None:
-        out[0] = _fresh(node, 0, out[0])
-    return out
+    elif self is None or type(self) is int or type(self) is float:
+        a = self
+    else:
+        return None
+    first = edges[0][0] is not None
+    second = len(edges) > 1 and edges[1][0] is not None
+    if (first and b is None) or (second and a is None):
+        return None
+    return [_fresh(node, 0, gd * b) if first else None, _fresh(node, 1, gd * a) if second else None]
 
 
 def _add(node: Node, grads: list) -> list | None:
