@@ -300,8 +300,8 @@ def _addmm(node: Node, grads: list) -> list | None:
     return out
 
 
-def _log_softmax(node: Node, grads: list) -> list | None:
-    """``g - exp(y) * g.sum(dim, keepdim=True)``, the formula's values in one new array."""
+def _softmax_operands(node: Node, grads: list) -> tuple | None:
+    """(dim, gradient array, saved result array) of a (log_)softmax Node, when a kernel fits."""
     g = grads[0]
     if g is None:
         return None
@@ -309,6 +309,15 @@ def _log_softmax(node: Node, grads: list) -> list | None:
     gd, yd = g._data, y._data
     if gd.dtype != yd.dtype or gd.dtype not in _F32_F64 or gd.shape != yd.shape or not yd.ndim:
         return None
+    return dim, gd, yd
+
+
+def _log_softmax(node: Node, grads: list) -> list | None:
+    """``g - exp(y) * g.sum(dim, keepdim=True)``, the formula's values in one new array."""
+    found = _softmax_operands(node, grads)
+    if found is None:
+        return None
+    dim, gd, yd = found
     total = _add_reduce(gd, axis=dim, keepdims=True, dtype=gd.dtype)
     out = np.exp(yd)
     np.multiply(out, total, out=out)
@@ -318,13 +327,10 @@ def _log_softmax(node: Node, grads: list) -> list | None:
 
 def _softmax(node: Node, grads: list) -> list | None:
     """``y * (g - (g * y).sum(dim, keepdim=True))``, the formula's values in one new array."""
-    g = grads[0]
-    if g is None:
+    found = _softmax_operands(node, grads)
+    if found is None:
         return None
-    dim, y = node.saved_values()
-    gd, yd = g._data, y._data
-    if gd.dtype != yd.dtype or gd.dtype not in _F32_F64 or gd.shape != yd.shape or not yd.ndim:
-        return None
+    dim, gd, yd = found
     out = gd * yd
     total = _add_reduce(out, axis=dim, keepdims=True, dtype=gd.dtype)
     np.subtract(gd, total, out=out)

@@ -213,18 +213,26 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def t(input: Tensor) -> Tensor:
     """Transpose a tensor of at most 2 dims."""
-    x = input._data
+    return _view_result(input, t_array(input._data, "t"), TBackward0, ())
+
+
+def t_array(x: np.ndarray, name: str) -> np.ndarray:
+    """``x.T`` for ``t`` and ``t_`` (``name``), with their error beyond 2 dims."""
     if x.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
-    return _view_result(input, x.T, TBackward0, ())
+        raise RuntimeError(f"{name}() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return x.T
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (a view)."""
-    x = input._data
+    data, dims = transposed_array(input._data, dim0, dim1)
+    return _view_result(input, data, TransposeBackward0, dims)
+
+
+def transposed_array(x: np.ndarray, dim0: int, dim1: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """``x`` with two dims swapped, and the dims wrapped (for ``transpose`` and ``transpose_``)."""
     d0, d1 = _wrap_dim(dim0, x.ndim), _wrap_dim(dim1, x.ndim)
-    data = np.swapaxes(x, d0, d1) if x.ndim else x[...]  # a 0-d tensor's dims 0 and -1 are itself
-    return _view_result(input, data, TransposeBackward0, (d0, d1))
+    return (np.swapaxes(x, d0, d1) if x.ndim else x[...]), (d0, d1)  # a 0-d tensor's dims 0 and -1 are itself
 
 
 swapaxes = swapdims = transpose

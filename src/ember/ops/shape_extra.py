@@ -46,8 +46,10 @@ from .shape import (
     squeeze,
     stack,
     t,
+    t_array,
     to,
     transpose,
+    transposed_array,
     unsqueeze,
 )
 from .shape_more import meshgrid, narrow
@@ -96,18 +98,13 @@ def _inplace_view(self: Tensor, data: np.ndarray, cls: type[Node], saved: tuple)
 
 def t_(self: Tensor) -> Tensor:
     """Transpose a tensor of at most 2 dims in place (its memory is untouched)."""
-    x = self._data
-    if x.ndim > 2:
-        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
-    return _inplace_view(self, x.T, TBackward1, ())
+    return _inplace_view(self, t_array(self._data, "t_"), TBackward1, ())
 
 
 def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims in place."""
-    x = self._data
-    d0, d1 = _wrap_dim(dim0, x.ndim), _wrap_dim(dim1, x.ndim)
-    data = np.swapaxes(x, d0, d1) if x.ndim else x[...]
-    return _inplace_view(self, data, TransposeBackward1, (d0, d1))
+    data, dims = transposed_array(self._data, dim0, dim1)
+    return _inplace_view(self, data, TransposeBackward1, dims)
 
 
 def squeeze_(self: Tensor, dim: Any = None) -> Tensor:
