@@ -1107,11 +1107,42 @@ def _reflected(fn: Callable[..., Tensor]) -> Callable[..., Any]:
 def _commuted(fn: Callable[..., Tensor]) -> Callable[..., Any]:
     """``2 + x`` and ``2 * x`` as PyTorch records them: ``x + 2`` and ``x * 2`` (the tensor is
     the first input, so ``next_functions`` and what is saved match; the values are the same)."""
+    forward = _operator(fn, {add: AddBackward0, mul: MulBackward0}[fn])
+
     def method(self: Tensor, other: Any) -> Any:
         if not isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
             return NotImplemented
-        return fn(self, other)
+        return forward(self, other)
 
+    return method
+
+
+def _inplace_operator(fn: Callable[..., Tensor]) -> Callable[..., Any]:
+    """``p -= lr * g`` (``+=``, ``*=``) under no_grad, an optimizer's step: straight into p's
+    memory when the operand is a Tensor of p's float dtype and shape that cannot share its
+    memory, or a number; anything else through ``inplace`` with every check."""
+    general = _inplace_method(fn)
+    ufunc = _IN_PLACE_UFUNCS[fn]
+
+    def method(self: Tensor, other: Any) -> Any:
+        if not grad_state.enabled and self._extra is None and type(self) is Tensor:
+            dst = self._data
+            if dst.dtype.kind == "f" and dst.flags.writeable and 0 not in dst.strides:
+                if type(other) is Tensor:
+                    src = other._data
+                    if src.dtype == dst.dtype and src.shape == dst.shape and not _may_share_memory(dst, src):
+                        ufunc(dst, src, out=dst)
+                        self._vc[0] += 1
+                        note_write(self._vc)
+                        return self
+                elif type(other) is float or type(other) is int:
+                    ufunc(dst, other, out=dst)
+                    self._vc[0] += 1
+                    note_write(self._vc)
+                    return self
+        return general(self, other)
+
+    method.__name__ = method.__qualname__ = f"__i{fn.__name__}__"
     return method
 
 
@@ -1240,9 +1271,9 @@ TENSOR_METHODS: dict[str, Callable[..., Any]] = {
     "rsub": rsub, "zero_": zero_, "fill_": fill_, "copy_": copy_, "uniform_": uniform_, "normal_": normal_,
     "bernoulli_": bernoulli_, "exponential_": exponential_, "random_": random_, "negative": _ops["neg"],
     **{name + "_": _inplace_method(fn) for name, fn in _inplace_of.items()},
-    "__add__": _operator(add, AddBackward0), "__radd__": _commuted(add), "__iadd__": _inplace_method(add),
-    "__sub__": _operator(sub, SubBackward0), "__rsub__": _rsub, "__isub__": _inplace_method(sub),
-    "__mul__": _operator(mul, MulBackward0), "__rmul__": _commuted(mul), "__imul__": _inplace_method(mul),
+    "__add__": _operator(add, AddBackward0), "__radd__": _commuted(add), "__iadd__": _inplace_operator(add),
+    "__sub__": _operator(sub, SubBackward0), "__rsub__": _rsub, "__isub__": _inplace_operator(sub),
+    "__mul__": _operator(mul, MulBackward0), "__rmul__": _commuted(mul), "__imul__": _inplace_operator(mul),
     "__truediv__": _forward(div), "__rtruediv__": _rtruediv, "__itruediv__": _inplace_method(div),
     "__floordiv__": _forward(floor_divide), "__rfloordiv__": _reflected(floor_divide),
     "__mod__": _forward(remainder), "__rmod__": _reflected(remainder),
