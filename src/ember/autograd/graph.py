@@ -278,15 +278,19 @@ class Node:
         versions = self._versions
         if versions is None:
             return saved
-        out = list(saved)
-        for i, version in enumerate(versions):
+        out = None  # a copy only when some value must be unpacked
+        i = 0
+        for version in versions:
             if version is not None:
                 value = saved[i]
                 # The common case inline: a saved input, unchanged since it was saved.
                 kind = type(value)
                 if kind is SavedOutput or kind is PackedSaved or value is _FREED or value._vc[0] != version:
+                    if out is None:
+                        out = list(saved)
                     out[i] = self._unpack(i)
-        return out
+            i += 1
+        return saved if out is None else out
 
     def _unpack(self, i: int) -> Any:
         """Saved value ``i``; a tensor is checked against in-place changes and freeing."""

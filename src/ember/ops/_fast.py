@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.graph import AccumulateGrad, Node
+from ..autograd.graph import AccumulateGrad, Node, SavedOutput
 from ._accumulate import accumulate_into_leaf, note_private, take_private
 from ._op import grad_state as _grad_state
 from ._op import wrap
@@ -129,6 +129,18 @@ def _accumulate_grad(node: Node, grads: list) -> list | tuple | None:
     return ()
 
 
+def _result_array(node: Node) -> np.ndarray:
+    """The array of a Node's one saved value, its own output: read from the SavedOutput
+    when unchanged, else through ``saved_values`` (which raises the in-place or freed error)."""
+    saved = node._saved
+    if saved is not None:
+        kept = saved[0]
+        if type(kept) is SavedOutput and kept.vc[0] == kept.version:
+            return kept.data
+    (y,) = node.saved_values()
+    return y._data
+
+
 def _mul(node: Node, grads: list) -> list | None:
     g = grads[0]
     if g is None:
@@ -194,8 +206,8 @@ def _tanh(node: Node, grads: list) -> list | None:
     g = grads[0]
     if g is None:
         return None
-    (y,) = node.saved_values()
-    gd, yd = g._data, y._data
+    yd = _result_array(node)
+    gd = g._data
     if gd.dtype != yd.dtype:
         return None
     if gd.shape != yd.shape or not yd.ndim:  # (0-d arithmetic gives NumPy scalars: no out=)
@@ -212,8 +224,8 @@ def _sigmoid(node: Node, grads: list) -> list | None:
     g = grads[0]
     if g is None:
         return None
-    (y,) = node.saved_values()
-    gd, yd = g._data, y._data
+    yd = _result_array(node)
+    gd = g._data
     if gd.dtype != yd.dtype:
         return None
     if gd.shape != yd.shape or not yd.ndim:
@@ -234,8 +246,8 @@ def _relu(node: Node, grads: list) -> list | None:
     g = grads[0]
     if g is None:
         return None
-    (y,) = node.saved_values()
-    gd, yd = g._data, y._data
+    yd = _result_array(node)
+    gd = g._data
     width = _SAME_WIDTH_INT.get(gd.itemsize) if gd.dtype.kind == "f" else None
     if width is None or gd.shape != yd.shape:
         return [wrap(zero_where(yd <= 0, gd))]
@@ -250,10 +262,10 @@ def _exp(node: Node, grads: list) -> list | None:
     g = grads[0]
     if g is None:
         return None
-    (y,) = node.saved_values()
-    if g._data.dtype != y._data.dtype:
+    yd = _result_array(node)
+    if g._data.dtype != yd.dtype:
         return None
-    return [_fresh(node, 0, g._data * y._data)]
+    return [_fresh(node, 0, g._data * yd)]
 
 
 _matmul = np.matmul
