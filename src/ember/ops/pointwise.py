@@ -88,6 +88,9 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
+_SAVE_OUTPUT = (OUTPUT,)
+
+
 def _make_unary(name: str, fn: Callable[..., Any], saved: tuple[str, ...],
                 formula: Callable[..., Tensor]) -> Callable[[Tensor], Tensor]:
     cls = derivative(name, saved, formula)
@@ -97,7 +100,8 @@ def _make_unary(name: str, fn: Callable[..., Any], saved: tuple[str, ...],
     integral = _INTEGRAL.get(name)
 
     def op(input: Tensor) -> Tensor:
-        _check_tensor(name, input)
+        if not isinstance(input, Tensor):
+            _check_tensor(name, input)
         x = input._data
         if x.dtype.kind not in "fc":
             if integral is None:
@@ -106,7 +110,7 @@ def _make_unary(name: str, fn: Callable[..., Any], saved: tuple[str, ...],
                 raise integral[0](integral[1])
         data = fn(x)
         if input._rg and grad_state.enabled:
-            return record(cls, data, (input,), (OUTPUT,) if save_output else (input,) if save_input else ())
+            return record(cls, data, (input,), _SAVE_OUTPUT if save_output else (input,) if save_input else ())
         return wrap(data)
 
     op.__name__ = op.__qualname__ = name
