@@ -287,6 +287,7 @@ def run_backward(
                         del _claims[node]
                         claimed = None
             n_out = len(outputs)
+            metas = node._meta
             i = -1
             for child, slot in node.next_functions:
                 i += 1
@@ -294,9 +295,11 @@ def run_backward(
                     continue
                 grad: Tensor | None = outputs[i] if i < n_out else None
                 if grad is not None:
-                    meta = node._meta[i]
-                    if meta is not None and (grad._data.shape != meta[0] or grad._data.dtype != meta[1]):
-                        grad = _validate(node, i, grad, meta)
+                    meta = metas[i]
+                    if meta is not None:
+                        data = grad._data
+                        if data.shape != meta[0] or data.dtype != meta[1]:
+                            grad = _validate(node, i, grad, meta)
                     buf = buffers.get(child)
                     if buf is None:
                         if child.n_outputs == 1:
